@@ -1,0 +1,70 @@
+"""Command line: ``annotator`` alone opens the window; subcommands work headless.
+
+Subcommands live in ``annotator/commands/``, one module each with ``register(subparsers)``;
+this module finds them, so adding a command touches no shared file. No Qt import here:
+the GUI is loaded by name only when it is asked for.
+
+Exit codes: 0 success; 1 finished, but some input was refused (see messages);
+2 usage error; 3 the project cannot be opened or used; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import annotator
+from annotator.core.errors import AnnotatorError, ProjectError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_PROJECT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import annotator.commands as commands_pkg
+
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Label news text: entities, claims and stance. Without a command, opens the window.",
+        epilog="Run 'annotator COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {annotator.__version__}")
+    parser.add_argument("--data-dir", help="keep settings and the default project here (default: the "
+                                           "platform's user data folder; env ANNOTATOR_DATA_DIR)")
+    parser.add_argument("--project", "-p", help="project file to open in the window")
+    parser.add_argument("--annotator", help="annotate as this person (window only)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"annotator.commands.{info.name}")
+        mod.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["ANNOTATOR_DATA_DIR"] = os.path.abspath(args.data_dir)
+    if args.command is None:
+        gui = importlib.import_module("annotator.qt.app")  # by name: the CLI itself never imports Qt
+        return gui.run(args)
+    try:
+        return int(args.func(args) or 0)
+    except ProjectError as e:
+        print(f"annotator: {e}", file=sys.stderr)
+        return EXIT_PROJECT
+    except AnnotatorError as e:
+        print(f"annotator: {e}", file=sys.stderr)
+        return EXIT_PARTIAL
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

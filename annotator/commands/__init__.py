@@ -1,0 +1,1 @@
+"""CLI subcommands, one per module; each defines ``register(subparsers)``."""

@@ -1,0 +1,37 @@
+"""Helpers shared by subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotator.core.errors import ProjectError
+from annotator.paths import default_project_path
+from annotator.storage import Project
+
+
+def add_project_arg(p: argparse.ArgumentParser, *, required: bool = False) -> None:
+    p.add_argument("--project", "-p", required=required,
+                   help="project file (default: the default project in the user data folder)")
+
+
+def open_project(args: argparse.Namespace, *, create: bool = False) -> Project:
+    path = Path(args.project) if getattr(args, "project", None) else default_project_path()
+    if create and not path.exists():
+        from annotator.services.sample import default_schema_path
+        from annotator.core.schema import load_schema
+
+        print(f"annotator: creating project {path}", file=sys.stderr)
+        return Project.create(path, load_schema(default_schema_path()))
+    if not path.exists():
+        raise ProjectError(f"{path}: no such project file (create one with 'annotator import … --project {path}')")
+    return Project.open(path)
+
+
+def progress_bar(total: int, desc: str, unit: str = "B"):
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, disable=not sys.stderr.isatty(),
+                file=sys.stderr, leave=False)

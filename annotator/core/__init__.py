@@ -1,0 +1,1 @@
+"""Qt-free domain: plain data types, offsets, tokens, normalisation, label schemas, agreement."""

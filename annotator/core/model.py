@@ -1,0 +1,153 @@
+"""Plain data types passed between storage, formats, services and the Qt layer.
+
+Nothing here knows about SQL or Qt. Every offset is a Python ``str`` index (code point)
+into ``DocumentData.text``; ``end`` is exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Layer(StrEnum):
+    ENTITY = "entity"
+    CLAIM = "claim"
+    DOCUMENT = "document"  # document categories such as stance
+
+
+class Role(StrEnum):
+    ANNOTATOR = "annotator"
+    LEAD = "lead"
+    GOLD = "gold"  # the adjudicated set is stored as the work of a special "gold" annotator
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Origin(StrEnum):
+    MANUAL = "manual"
+    PATTERN = "pattern"
+    MODEL = "model"
+    IMPORT = "import"
+    ADJUDICATION = "adjudication"
+
+
+GOLD_ANNOTATOR = "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelDef:
+    """A label as written in a schema file (no database id)."""
+
+    name: str
+    layer: Layer
+    color: str = "#cccccc"
+    hotkey: str | None = None
+    description: str = ""
+    group: str | None = None  # for document labels: the category they belong to, e.g. "stance"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    id: int
+    name: str
+    layer: Layer
+    color: str
+    hotkey: str | None
+    description: str
+    group: str | None
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Annotator:
+    id: int
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """What a document list shows: no text."""
+
+    id: int
+    title: str
+    source: str | None
+    published: str | None
+    length: int
+    status: Status = Status.TODO
+    stance: str | None = None
+    span_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentData:
+    id: int
+    text: str
+    title: str
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    content_hash: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanData:
+    id: int
+    document_id: int
+    annotator_id: int
+    label_id: int
+    start: int
+    end: int
+    attrs: dict[str, Any] = field(default_factory=dict)
+    origin: Origin = Origin.MANUAL
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLabelData:
+    id: int
+    document_id: int
+    annotator_id: int
+    label_id: int
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationData:
+    id: int
+    annotator_id: int
+    head_span_id: int
+    tail_span_id: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewSpan:
+    """A span that is not stored yet (from an importer, a pattern, a model)."""
+
+    start: int
+    end: int
+    label: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    origin: Origin = Origin.IMPORT
+
+
+@dataclass(slots=True)
+class NewDocument:
+    """A document as an importer produced it, before normalisation and storage."""
+
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[NewSpan] = field(default_factory=list)
+    # where it came from, for error messages: "file.jsonl:12"
+    origin: str = ""

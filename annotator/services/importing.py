@@ -1,0 +1,242 @@
+"""Import articles (and any spans they carry) into a project.
+
+Each document goes in whole or not at all, with its spans; documents are committed in
+batches, so an interrupted import leaves whole documents only, and importing the same
+files again skips what is there (deduplication by content hash).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from annotator.core.article import extract_title
+from annotator.core.errors import InputError
+from annotator.core.model import Layer, NewDocument, Role
+from annotator.core.text import content_hash, normalise, normalise_with_offsets
+from annotator.formats import reader_for
+from annotator.formats.decoding import MAX_BYTES
+from annotator.storage import Project
+from annotator.storage.project import D, L
+
+BATCH = 2000
+
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    duplicates: int = 0
+    spans: int = 0
+    files: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} document{'s' if self.added != 1 else ''} imported"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already in the project")
+        if self.spans:
+            parts.append(f"{self.spans} spans")
+        if self.errors:
+            parts.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
+        return ", ".join(parts) + f" ({self.seconds:.1f} s)"
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
+    """Files to import: each path, or every importable file below a folder (sorted)."""
+    files: list[Path] = []
+    errors: list[InputError] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
+                           and reader_for(f) is not None)
+            if not found:
+                errors.append(InputError("has no .txt, .jsonl or .csv files", str(p)))
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            errors.append(InputError("no such file or folder", str(p)))
+    return files, errors
+
+
+def _prepare(doc: NewDocument) -> NewDocument:
+    """Normalise the text (CRLF to LF, NFC) and move the spans with it."""
+    if doc.spans:
+        text, mapping = normalise_with_offsets(doc.text, [o for s in doc.spans for o in (s.start, s.end)])
+        spans = [type(s)(mapping[s.start], mapping[s.end], s.label, s.attrs, s.origin) for s in doc.spans]
+    else:
+        text, spans = normalise(doc.text), []
+    return NewDocument(text=text, title=(doc.title or extract_title(text)).strip(), source=doc.source, url=doc.url,
+                       published=doc.published, meta=doc.meta, spans=spans, origin=doc.origin)
+
+
+class Importer:
+    def __init__(self, project: Project, *, annotator: str = "imported", add_labels: bool = False,
+                 label_layer: Layer = Layer.ENTITY) -> None:
+        self.project = project
+        self.annotator_name = annotator
+        self.add_labels = add_labels
+        self.label_layer = label_layer
+        self._annotator_id: int | None = None
+        self._labels: dict[str, int] = {}
+        self._reload_labels()
+
+    def _reload_labels(self) -> None:
+        # span labels by name; entity layer wins a clash with the claim layer
+        self._labels = {}
+        for lab in reversed(self.project.labels()):
+            if lab.layer != Layer.DOCUMENT:
+                self._labels[lab.name] = lab.id
+
+    def _annotator(self) -> int:
+        if self._annotator_id is None:
+            self._annotator_id = self.project.ensure_annotator(self.annotator_name, Role.ANNOTATOR).id
+        return self._annotator_id
+
+    def _check_labels(self, doc: NewDocument) -> None:
+        unknown = sorted({s.label for s in doc.spans} - set(self._labels))
+        if not unknown:
+            return
+        if not self.add_labels:
+            raise InputError(f"unknown label{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+                             f"(the project has {', '.join(sorted(self._labels)) or 'none'}; "
+                             "use --add-labels to create them)", doc.origin)
+        for name in unknown:
+            self.project.add_label(name, self.label_layer)
+        self._reload_labels()
+
+    def _validate_spans(self, doc: NewDocument) -> None:
+        for s in doc.spans:
+            if not doc.text[s.start:s.end].strip():
+                raise InputError(f"span [{s.start}, {s.end}) ({s.label}) covers only white space", doc.origin)
+
+    def _flush(self, batch: list[NewDocument], report: ImportReport) -> None:
+        if not batch:
+            return
+        now = time.time()
+        annotator_id = self._annotator() if any(d.spans for d in batch) else None
+        with self.project.write() as c:
+            hashes = [content_hash(d.text) for d in batch]
+            existing = self.project.existing_hashes(c, hashes)
+            seen: set[str] = set()
+            rows = []
+            keep: list[NewDocument] = []
+            for d, h in zip(batch, hashes):
+                if h in existing or h in seen:
+                    report.duplicates += 1
+                    continue
+                seen.add(h)
+                keep.append(d)
+                rows.append(dict(text=d.text, title=d.title or "", source=d.source, url=d.url,
+                                 published=d.published, content_hash=h, meta=d.meta, length=len(d.text),
+                                 created_at=now))
+            if not rows:
+                return
+            c.execute(insert(D), rows)
+            ids = dict(c.execute(select(D.c.content_hash, D.c.id).where(
+                D.c.content_hash.in_([r["content_hash"] for r in rows]))).all())
+            span_rows = []
+            for d, r in zip(keep, rows):
+                did = ids[r["content_hash"]]
+                report.document_ids.append(did)
+                for s in d.spans:
+                    span_rows.append((did, annotator_id, self._labels[s.label], s.start, s.end, s.attrs,
+                                      s.origin))
+            report.spans += self.project.add_spans(span_rows, conn=c)
+            report.added += len(rows)
+
+    def run(self, records: Iterable[NewDocument | InputError], report: ImportReport,
+            on_record: Callable[[], None] | None = None) -> None:
+        batch: list[NewDocument] = []
+        for rec in records:
+            if on_record:
+                on_record()
+            if isinstance(rec, InputError):
+                report.errors.append(rec)
+                continue
+            try:
+                doc = _prepare(rec)
+                self._check_labels(doc)
+                self._validate_spans(doc)
+            except InputError as e:
+                report.errors.append(e)
+                continue
+            batch.append(doc)
+            if len(batch) >= BATCH:
+                self._flush(batch, report)
+                batch = []
+        self._flush(batch, report)
+
+
+def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | None = None,
+                 text_column: str | None = None, annotator: str = "imported", add_labels: bool = False,
+                 max_bytes: int = MAX_BYTES, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportReport:
+    """Import files and folders. ``progress(done_bytes, total_bytes, file)`` is called as files are read;
+    ``cancelled()`` is polled between documents: on cancel the current batch is dropped and
+    ``Cancelled`` raised (documents of earlier batches stay, whole)."""
+    t0 = time.perf_counter()
+    report = ImportReport()
+    files, errors = expand_paths(paths)
+    report.errors.extend(errors)
+    importer = Importer(project, annotator=annotator, add_labels=add_labels)
+    total = sum(_size(f) for f in files) or 1
+    done = 0
+    for f in files:
+        try:
+            r = reader_for(f, fmt)
+        except InputError as e:
+            report.errors.append(e)
+            continue
+        if r is None:
+            report.errors.append(InputError("unknown file type (import .txt, .jsonl or .csv)", str(f)))
+            continue
+        report.files += 1
+        if progress:
+            progress(done, total, str(f))
+
+        def tick() -> None:
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+
+        records: Iterator = r.reader(f, text_column=text_column, max_bytes=max_bytes)
+        importer.run(records, report, tick)
+        done += _size(f)
+        if progress:
+            progress(done, total, str(f))
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def import_documents(project: Project, docs: Iterable[NewDocument | InputError], *, annotator: str = "imported",
+                     add_labels: bool = False) -> ImportReport:
+    """Import records that are already in memory (sample data, other services)."""
+    t0 = time.perf_counter()
+    report = ImportReport()
+    Importer(project, annotator=annotator, add_labels=add_labels).run(docs, report)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _size(p: Path) -> int:
+    try:
+        return os.path.getsize(p)
+    except OSError:
+        return 0

@@ -1,0 +1,66 @@
+"""The sample project that a first start opens: a few news articles written for this project,
+the default news schema, and a few annotations by three annotators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from annotator.core.model import Layer, Origin, Role, Status
+from annotator.core.schema import load_schema
+from annotator.resources import resource
+from annotator.services.importing import import_paths
+from annotator.storage import Project
+
+
+def default_schema_path() -> Path:
+    return resource("schemas", "news.json")
+
+
+def _find(text: str, quote: str, nth: int) -> int:
+    pos = -1
+    for _ in range(nth + 1):
+        pos = text.find(quote, pos + 1)
+        if pos < 0:
+            raise ValueError(f"sample annotation: {quote!r} (occurrence {nth}) not in the text")
+    return pos
+
+
+def seed_sample(project: Project, *, with_annotations: bool = True) -> None:
+    project.apply_schema(load_schema(default_schema_path()))
+    folder = resource("sample")
+    files = sorted(folder.glob("*.txt"))
+    report = import_paths(project, files)
+    if report.errors:
+        raise RuntimeError("sample articles failed to import: " + "; ".join(map(str, report.errors)))
+    if not with_annotations:
+        return
+    data = orjson.loads((folder / "annotations.json").read_bytes())
+    by_file = {}
+    for doc in project.documents():
+        by_file[doc.meta.get("file")] = doc
+    ids = {name: project.ensure_annotator(name, Role(role)).id for name, role in data["annotators"].items()}
+    labels = {(lab.name): lab.id for lab in project.labels()}
+    rows = []
+    for entry in data["spans"]:
+        fname, who, label, quote, nth = entry[:5]
+        attrs = entry[5] if len(entry) > 5 else {}
+        doc = by_file[fname]
+        start = _find(doc.text, quote, nth)
+        rows.append((doc.id, ids[who], labels[label], start, start + len(quote), attrs, Origin.MANUAL))
+    project.add_spans(rows)
+    for fname, who, label in data["document_labels"]:
+        project.set_document_label(by_file[fname].id, ids[who], "stance",
+                                   project.label_by_name(label, Layer.DOCUMENT).id)
+    for fname, who in data["done"]:
+        project.set_status(by_file[fname].id, ids[who], Status.DONE)
+
+
+def open_or_create_default(path: Path) -> Project:
+    """Open the default project, creating and seeding it on first start."""
+    if path.exists() and path.stat().st_size > 0:
+        return Project.open(path)
+    project = Project.create(path)
+    seed_sample(project)
+    return project

@@ -1,0 +1,154 @@
+"""Engine, connection pragmas, transactions and schema migrations for a project file."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic import command
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+
+from annotator.core.errors import ProjectError, ProjectTooNewError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_S = 30.0
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        # We issue BEGIN ourselves (see _on_begin) so that writers take the lock up front.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")  # an acknowledged edit survives power loss too
+        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # BEGIN IMMEDIATE for writers: a deferred transaction that later wants to write cannot
+        # wait for the lock (SQLITE_BUSY at once); an immediate one waits up to busy_timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        conn.info["write"] = write
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info["write"] = False
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse files that are not SQLite databases with a sentence, not a traceback."""
+    if not path.exists():
+        raise ProjectError(f"{path}: no such project file")
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head and head != b"SQLite format 3\x00":
+        raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+
+
+def backup_file(path: Path, tag: str) -> Path:
+    """Copy a project with SQLite's online backup API (consistent even with a WAL)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.name}.{tag}-{stamp}.bak")
+    n = 1
+    while dest.exists():
+        dest = path.with_name(f"{path.name}.{tag}-{stamp}-{n}.bak")
+        n += 1
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return dest
+
+
+def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | None:
+    """Bring a database to the head revision.
+
+    A new (empty) database is migrated from scratch; an older one is backed up first and
+    upgraded; one from a newer version is refused untouched. Returns the backup path if any.
+    """
+    head = head_revision()
+    with engine.connect() as conn:
+        rev = current_revision(conn)
+        has_tables = bool(inspect(conn).get_table_names())
+    if rev == head:
+        return None
+    if rev is None and has_tables:
+        raise ProjectError(f"{path}: an SQLite database, but not an annotator project")
+    if rev is not None and rev not in known_revisions():
+        raise ProjectTooNewError(
+            f"{path} was written by a newer version of annotator (schema {rev}); "
+            f"this version understands up to {head}. Update annotator to open it. The file was not changed."
+        )
+    backup_path = None
+    if rev is not None and backup:
+        backup_path = str(backup_file(path, f"pre-{head}"))
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        with conn.begin():
+            command.upgrade(alembic_config(conn), "head")
+        conn.info["write"] = False
+    return backup_path
+
+
+def copy_to(engine: Engine, dest: Path) -> None:
+    """Write a consistent copy of the open database to ``dest``."""
+    raw = engine.raw_connection()
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            raw.driver_connection.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        raw.close()

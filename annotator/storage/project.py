@@ -1,0 +1,566 @@
+"""``Project``: the one object through which everything reads and writes a project file.
+
+Every method runs in its own short transaction and returns plain data types from
+``annotator.core.model``; every write is committed before the method returns, so a
+caller that shows an edit as done after the call cannot lose it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+
+from annotator.core.errors import ProjectError, SpanError
+from annotator.core.model import (
+    GOLD_ANNOTATOR,
+    Annotator,
+    DocumentData,
+    DocumentLabelData,
+    DocumentSummary,
+    Label,
+    LabelDef,
+    Layer,
+    Origin,
+    RelationData,
+    Role,
+    SpanData,
+    Status,
+)
+from annotator.core.schema import Schema
+from annotator.storage import db
+from annotator.storage.tables import (
+    Annotator as AnnotatorT,
+    Assignment as AssignmentT,
+    Document as DocumentT,
+    DocumentLabel as DocumentLabelT,
+    DocumentStatus as DocumentStatusT,
+    Label as LabelT,
+    Relation as RelationT,
+    Setting as SettingT,
+    Span as SpanT,
+)
+
+D = DocumentT.__table__
+L = LabelT.__table__
+A = AnnotatorT.__table__
+S = SpanT.__table__
+DL = DocumentLabelT.__table__
+R = RelationT.__table__
+ST = DocumentStatusT.__table__
+AS = AssignmentT.__table__
+SE = SettingT.__table__
+
+
+def _label(row: Any) -> Label:
+    return Label(row.id, row.name, Layer(row.layer), row.color, row.hotkey, row.description, row.group, row.position)
+
+
+def _span(row: Any) -> SpanData:
+    return SpanData(row.id, row.document_id, row.annotator_id, row.label_id, row.start, row.end,
+                    dict(row.attrs or {}), Origin(row.origin))
+
+
+def _document(row: Any) -> DocumentData:
+    return DocumentData(row.id, row.text, row.title, row.source, row.url, row.published, row.content_hash,
+                        dict(row.meta or {}))
+
+
+def fts_query(search: str) -> str:
+    """Turn what a user typed into an FTS5 query: every word must appear (prefix match)."""
+    words = [w.replace('"', '""') for w in search.split() if w.strip()]
+    return " ".join(f'"{w}"*' for w in words)
+
+
+class Project:
+    """An open project file."""
+
+    def __init__(self, path: str | Path, *, create: bool = False, migrate_backup: bool = True) -> None:
+        self.path = Path(path).expanduser().resolve()
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and self.path.stat().st_size > 0:
+                db.check_sqlite_file(self.path)
+        else:
+            db.check_sqlite_file(self.path)
+        self.engine = db.make_engine(self.path)
+        try:
+            self.backup_path = db.prepare_schema(self.engine, self.path, backup=migrate_backup)
+        except Exception:
+            self.engine.dispose()
+            raise
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def create(cls, path: str | Path, schema: Schema | None = None) -> Project:
+        project = cls(path, create=True)
+        if schema is not None:
+            project.apply_schema(schema)
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        return cls(path)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self):
+        return db.transaction(self.engine, write=False)
+
+    def write(self):
+        return db.transaction(self.engine, write=True)
+
+    # ------------------------------------------------------------------ settings
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self.read() as c:
+            row = c.execute(select(SE.c.value).where(SE.c.key == key)).first()
+        return default if row is None else row.value
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.write() as c:
+            self._set_setting(c, key, value)
+
+    @staticmethod
+    def _set_setting(c: Connection, key: str, value: Any) -> None:
+        if c.execute(select(SE.c.key).where(SE.c.key == key)).first():
+            c.execute(update(SE).where(SE.c.key == key).values(value=value))
+        else:
+            c.execute(insert(SE).values(key=key, value=value))
+
+    @property
+    def language(self) -> str:
+        return self.get_setting("language", "en")
+
+    # ------------------------------------------------------------------ labels
+    def labels(self, layer: Layer | None = None) -> list[Label]:
+        q = select(L).order_by(L.c.position, L.c.id)
+        if layer is not None:
+            q = q.where(L.c.layer == str(layer))
+        with self.read() as c:
+            return [_label(r) for r in c.execute(q)]
+
+    def label(self, label_id: int) -> Label:
+        with self.read() as c:
+            row = c.execute(select(L).where(L.c.id == label_id)).first()
+        if row is None:
+            raise ProjectError(f"no label with id {label_id}")
+        return _label(row)
+
+    def label_by_name(self, name: str, layer: Layer | None = None) -> Label | None:
+        q = select(L).where(L.c.name == name)
+        if layer is not None:
+            q = q.where(L.c.layer == str(layer))
+        with self.read() as c:
+            row = c.execute(q.order_by(L.c.id)).first()
+        return None if row is None else _label(row)
+
+    def apply_schema(self, schema: Schema) -> None:
+        """Add the schema's labels and update existing ones (matched by layer and name).
+
+        Labels missing from the schema are kept: spans may use them.
+        """
+        with self.write() as c:
+            existing = {(r.layer, r.name): r.id for r in c.execute(select(L.c.id, L.c.layer, L.c.name))}
+            # hotkeys move with the schema: free the ones the schema assigns
+            keys = [lab.hotkey for lab in schema.labels if lab.hotkey]
+            if keys:
+                c.execute(update(L).where(L.c.hotkey.in_(keys)).values(hotkey=None))
+            for pos, lab in enumerate(schema.labels):
+                values = dict(name=lab.name, layer=str(lab.layer), color=lab.color, hotkey=lab.hotkey,
+                              description=lab.description, group=lab.group, position=pos)
+                key = (str(lab.layer), lab.name)
+                if key in existing:
+                    c.execute(update(L).where(L.c.id == existing[key]).values(**values))
+                else:
+                    c.execute(insert(L).values(**values))
+            self._set_setting(c, "schema_name", schema.name)
+            self._set_setting(c, "stance_target", schema.stance_target)
+            self._set_setting(c, "claim_stances", list(schema.claim_stances))
+
+    def schema(self) -> Schema:
+        labels = [LabelDef(lab.name, lab.layer, lab.color, lab.hotkey, lab.description, lab.group)
+                  for lab in self.labels()]
+        return Schema(
+            self.get_setting("schema_name", "schema"), labels, self.get_setting("stance_target", ""),
+            tuple(self.get_setting("claim_stances", ["supports", "refutes", "neutral"])),
+        )
+
+    def add_label(self, name: str, layer: Layer, color: str = "#cccccc") -> Label:
+        with self.write() as c:
+            pos = c.execute(select(func.coalesce(func.max(L.c.position), -1) + 1)).scalar_one()
+            lid = c.execute(insert(L).values(name=name, layer=str(layer), color=color, hotkey=None,
+                                             description="", group="stance" if layer == Layer.DOCUMENT else None,
+                                             position=pos)).inserted_primary_key[0]
+        return self.label(lid)
+
+    # ------------------------------------------------------------------ annotators
+    def annotators(self, *, include_gold: bool = False) -> list[Annotator]:
+        q = select(A).order_by(A.c.id)
+        if not include_gold:
+            q = q.where(A.c.role != str(Role.GOLD))
+        with self.read() as c:
+            return [Annotator(r.id, r.name, Role(r.role)) for r in c.execute(q)]
+
+    def annotator(self, name: str) -> Annotator | None:
+        with self.read() as c:
+            r = c.execute(select(A).where(A.c.name == name)).first()
+        return None if r is None else Annotator(r.id, r.name, Role(r.role))
+
+    def ensure_annotator(self, name: str, role: Role = Role.ANNOTATOR) -> Annotator:
+        name = name.strip()
+        if not name:
+            raise ProjectError("an annotator needs a name")
+        with self.write() as c:
+            r = c.execute(select(A).where(A.c.name == name)).first()
+            if r is None:
+                aid = c.execute(insert(A).values(name=name, role=str(role))).inserted_primary_key[0]
+                return Annotator(aid, name, role)
+        return Annotator(r.id, r.name, Role(r.role))
+
+    def set_role(self, annotator_id: int, role: Role) -> None:
+        with self.write() as c:
+            c.execute(update(A).where(A.c.id == annotator_id).values(role=str(role)))
+
+    def gold(self) -> Annotator:
+        return self.ensure_annotator(GOLD_ANNOTATOR, Role.GOLD)
+
+    # ------------------------------------------------------------------ documents
+    def _doc_filter(self, q, annotator_id: int | None, status: Status | None, search: str | None):
+        if search and search.strip():
+            match = fts_query(search)
+            q = q.where(D.c.id.in_(text("SELECT rowid FROM document_fts WHERE document_fts MATCH :m")
+                                   .bindparams(m=match)))
+        if status is not None and annotator_id is not None:
+            st = select(ST.c.document_id).where(ST.c.annotator_id == annotator_id)
+            if status == Status.TODO:
+                q = q.where(D.c.id.not_in(st.where(ST.c.status != str(Status.TODO))))
+            else:
+                q = q.where(D.c.id.in_(st.where(ST.c.status == str(status))))
+        return q
+
+    def count_documents(self, *, annotator_id: int | None = None, status: Status | None = None,
+                        search: str | None = None) -> int:
+        q = self._doc_filter(select(func.count()).select_from(D), annotator_id, status, search)
+        with self.read() as c:
+            return c.execute(q).scalar_one()
+
+    def list_documents(self, *, annotator_id: int | None = None, status: Status | None = None,
+                       search: str | None = None, offset: int = 0, limit: int | None = None
+                       ) -> list[DocumentSummary]:
+        """Documents in id order, without their text; status, stance and span count are the
+        given annotator's."""
+        q = select(D.c.id, D.c.title, D.c.source, D.c.published, D.c.length).order_by(D.c.id)
+        q = self._doc_filter(q, annotator_id, status, search).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.read() as c:
+            return self._summaries(c, c.execute(q).all(), annotator_id)
+
+    def summaries(self, document_ids: Sequence[int], annotator_id: int | None = None) -> list[DocumentSummary]:
+        q = select(D.c.id, D.c.title, D.c.source, D.c.published, D.c.length).where(
+            D.c.id.in_(list(document_ids))).order_by(D.c.id)
+        with self.read() as c:
+            return self._summaries(c, c.execute(q).all(), annotator_id)
+
+    @staticmethod
+    def _summaries(c: Connection, rows: Sequence[Any], annotator_id: int | None) -> list[DocumentSummary]:
+        if not rows or annotator_id is None:
+            return [DocumentSummary(r.id, r.title, r.source, r.published, r.length) for r in rows]
+        ids = [r.id for r in rows]
+        statuses = dict(c.execute(select(ST.c.document_id, ST.c.status).where(
+            ST.c.annotator_id == annotator_id, ST.c.document_id.in_(ids))).all())
+        stances = dict(c.execute(select(DL.c.document_id, L.c.name).join(L, L.c.id == DL.c.label_id).where(
+            DL.c.annotator_id == annotator_id, DL.c.document_id.in_(ids), L.c.group == "stance")).all())
+        counts = dict(c.execute(select(S.c.document_id, func.count()).where(
+            S.c.annotator_id == annotator_id, S.c.document_id.in_(ids)).group_by(S.c.document_id)).all())
+        return [DocumentSummary(r.id, r.title, r.source, r.published, r.length,
+                                Status(statuses.get(r.id, "todo")), stances.get(r.id), counts.get(r.id, 0))
+                for r in rows]
+
+    def document_ids(self) -> list[int]:
+        with self.read() as c:
+            return list(c.execute(select(D.c.id).order_by(D.c.id)).scalars())
+
+    def document(self, document_id: int) -> DocumentData:
+        with self.read() as c:
+            row = c.execute(select(D).where(D.c.id == document_id)).first()
+        if row is None:
+            raise ProjectError(f"no document with id {document_id}")
+        return _document(row)
+
+    def documents(self, ids: Sequence[int] | None = None, *, batch: int = 500) -> Iterable[DocumentData]:
+        """Stream documents (all, or the given ids) in id order, a batch per transaction."""
+        last = 0
+        while True:
+            q = select(D).where(D.c.id > last).order_by(D.c.id).limit(batch)
+            if ids is not None:
+                q = q.where(D.c.id.in_(ids))
+            with self.read() as c:
+                rows = c.execute(q).all()
+            if not rows:
+                return
+            for r in rows:
+                yield _document(r)
+            last = rows[-1].id
+
+    def document_by_hash(self, content_hash: str) -> int | None:
+        with self.read() as c:
+            return c.execute(select(D.c.id).where(D.c.content_hash == content_hash)).scalar()
+
+    def existing_hashes(self, c: Connection, hashes: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(hashes), 900):
+            chunk = hashes[i:i + 900]
+            found.update(c.execute(select(D.c.content_hash).where(D.c.content_hash.in_(chunk))).scalars())
+        return found
+
+    # ------------------------------------------------------------------ spans
+    def spans(self, document_id: int, annotator_id: int | None = None) -> list[SpanData]:
+        q = select(S).where(S.c.document_id == document_id)
+        if annotator_id is not None:
+            q = q.where(S.c.annotator_id == annotator_id)
+        with self.read() as c:
+            return [_span(r) for r in c.execute(q.order_by(S.c.start, S.c.end, S.c.id))]
+
+    def span(self, span_id: int) -> SpanData:
+        with self.read() as c:
+            row = c.execute(select(S).where(S.c.id == span_id)).first()
+        if row is None:
+            raise ProjectError(f"no span with id {span_id}")
+        return _span(row)
+
+    def _check_span(self, c: Connection, document_id: int, label_id: int, start: int, end: int) -> None:
+        row = c.execute(select(D.c.text).where(D.c.id == document_id)).first()
+        if row is None:
+            raise SpanError(f"no document with id {document_id}")
+        if not 0 <= start < end <= len(row.text):
+            raise SpanError(f"span [{start}, {end}) is empty or outside the text (length {len(row.text)})")
+        if not row.text[start:end].strip():
+            raise SpanError("a span must cover some text, not only white space")
+        lab = c.execute(select(L.c.layer).where(L.c.id == label_id)).first()
+        if lab is None:
+            raise SpanError(f"no label with id {label_id}")
+        if lab.layer == str(Layer.DOCUMENT):
+            raise SpanError("document labels are not span labels")
+
+    def add_span(self, document_id: int, annotator_id: int, label_id: int, start: int, end: int,
+                 attrs: dict[str, Any] | None = None, origin: Origin = Origin.MANUAL,
+                 span_id: int | None = None) -> SpanData:
+        """Store a span; ``span_id`` re-creates a deleted span under its old id (redo/undo)."""
+        now = time.time()
+        with self.write() as c:
+            self._check_span(c, document_id, label_id, start, end)
+            values = dict(document_id=document_id, annotator_id=annotator_id, label_id=label_id, start=start,
+                          end=end, attrs=attrs or {}, origin=str(origin), created_at=now, updated_at=now)
+            if span_id is not None:
+                values["id"] = span_id
+            sid = c.execute(insert(S).values(**values)).inserted_primary_key[0]
+            self._touch_status(c, document_id, annotator_id)
+        return SpanData(sid, document_id, annotator_id, label_id, start, end, dict(attrs or {}), origin)
+
+    def restore_span(self, span: SpanData, relations: Sequence[RelationData] = ()) -> SpanData:
+        """Undo a delete: the span comes back with its id, attributes and relations."""
+        out = self.add_span(span.document_id, span.annotator_id, span.label_id, span.start, span.end,
+                            span.attrs, span.origin, span_id=span.id)
+        for rel in relations:
+            self.add_relation(rel.annotator_id, rel.head_span_id, rel.tail_span_id, rel.kind, relation_id=rel.id)
+        return out
+
+    def delete_span(self, span_id: int) -> tuple[SpanData, list[RelationData]]:
+        """Delete a span; returns it and the relations that went with it, for undo."""
+        with self.write() as c:
+            row = c.execute(select(S).where(S.c.id == span_id)).first()
+            if row is None:
+                raise ProjectError(f"no span with id {span_id}")
+            rels = [RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
+                    for r in c.execute(select(R).where(or_(R.c.head_span_id == span_id, R.c.tail_span_id == span_id)))]
+            c.execute(delete(R).where(R.c.id.in_([r.id for r in rels])))
+            c.execute(delete(S).where(S.c.id == span_id))
+        return _span(row), rels
+
+    def update_span(self, span_id: int, *, label_id: int | None = None, attrs: dict[str, Any] | None = None,
+                    start: int | None = None, end: int | None = None) -> tuple[SpanData, SpanData]:
+        """Change a span; returns (before, after)."""
+        with self.write() as c:
+            row = c.execute(select(S).where(S.c.id == span_id)).first()
+            if row is None:
+                raise ProjectError(f"no span with id {span_id}")
+            before = _span(row)
+            new_label = before.label_id if label_id is None else label_id
+            new_start = before.start if start is None else start
+            new_end = before.end if end is None else end
+            self._check_span(c, before.document_id, new_label, new_start, new_end)
+            values: dict[str, Any] = dict(label_id=new_label, start=new_start, end=new_end, updated_at=time.time())
+            if attrs is not None:
+                values["attrs"] = attrs
+            c.execute(update(S).where(S.c.id == span_id).values(**values))
+            after = _span(c.execute(select(S).where(S.c.id == span_id)).one())
+        return before, after
+
+    def add_spans(self, spans: Iterable[SpanData | tuple], *, conn: Connection | None = None) -> int:
+        """Bulk insert (import, pre-annotation, adjudication). Tuples are
+        (document_id, annotator_id, label_id, start, end, attrs, origin). Not validated one by one:
+        callers validate. Returns the number stored."""
+        now = time.time()
+        rows = []
+        for s in spans:
+            if isinstance(s, SpanData):
+                s = (s.document_id, s.annotator_id, s.label_id, s.start, s.end, s.attrs, s.origin)
+            d, a, lab, st, en, at, og = s
+            rows.append(dict(document_id=d, annotator_id=a, label_id=lab, start=st, end=en, attrs=at or {},
+                             origin=str(og), created_at=now, updated_at=now))
+        if not rows:
+            return 0
+        if conn is not None:
+            conn.execute(insert(S), rows)
+        else:
+            with self.write() as c:
+                c.execute(insert(S), rows)
+        return len(rows)
+
+    def span_count(self, annotator_id: int | None = None) -> int:
+        q = select(func.count()).select_from(S)
+        if annotator_id is not None:
+            q = q.where(S.c.annotator_id == annotator_id)
+        with self.read() as c:
+            return c.execute(q).scalar_one()
+
+    # ------------------------------------------------------------------ relations
+    def add_relation(self, annotator_id: int, head_span_id: int, tail_span_id: int, kind: str,
+                     relation_id: int | None = None) -> RelationData:
+        with self.write() as c:
+            values = dict(annotator_id=annotator_id, head_span_id=head_span_id, tail_span_id=tail_span_id,
+                          kind=kind, attrs={})
+            if relation_id is not None:
+                values["id"] = relation_id
+            rid = c.execute(insert(R).values(**values)).inserted_primary_key[0]
+        return RelationData(rid, annotator_id, head_span_id, tail_span_id, kind)
+
+    def delete_relation(self, relation_id: int) -> RelationData:
+        with self.write() as c:
+            r = c.execute(select(R).where(R.c.id == relation_id)).first()
+            if r is None:
+                raise ProjectError(f"no relation with id {relation_id}")
+            c.execute(delete(R).where(R.c.id == relation_id))
+        return RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
+
+    def relations(self, document_id: int, annotator_id: int | None = None) -> list[RelationData]:
+        q = select(R).join(S, S.c.id == R.c.head_span_id).where(S.c.document_id == document_id)
+        if annotator_id is not None:
+            q = q.where(R.c.annotator_id == annotator_id)
+        with self.read() as c:
+            return [RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
+                    for r in c.execute(q.order_by(R.c.id))]
+
+    # ------------------------------------------------------------------ document labels
+    def document_labels(self, document_id: int, annotator_id: int | None = None) -> list[DocumentLabelData]:
+        q = select(DL).where(DL.c.document_id == document_id)
+        if annotator_id is not None:
+            q = q.where(DL.c.annotator_id == annotator_id)
+        with self.read() as c:
+            return [DocumentLabelData(r.id, r.document_id, r.annotator_id, r.label_id, dict(r.attrs or {}))
+                    for r in c.execute(q.order_by(DL.c.id))]
+
+    def set_document_label(self, document_id: int, annotator_id: int, group: str, label_id: int | None
+                           ) -> int | None:
+        """Set the annotator's label in a category (e.g. stance); None clears it.
+        Returns the label id it had before, for undo."""
+        with self.write() as c:
+            group_ids = select(L.c.id).where(L.c.group == group)
+            prev = c.execute(select(DL.c.label_id).where(
+                DL.c.document_id == document_id, DL.c.annotator_id == annotator_id,
+                DL.c.label_id.in_(group_ids))).scalar()
+            c.execute(delete(DL).where(DL.c.document_id == document_id, DL.c.annotator_id == annotator_id,
+                                       DL.c.label_id.in_(group_ids)))
+            if label_id is not None:
+                c.execute(insert(DL).values(document_id=document_id, annotator_id=annotator_id, label_id=label_id,
+                                            attrs={}, updated_at=time.time()))
+                self._touch_status(c, document_id, annotator_id)
+        return prev
+
+    # ------------------------------------------------------------------ status
+    def _touch_status(self, c: Connection, document_id: int, annotator_id: int) -> None:
+        """A first edit moves a document from todo to in progress."""
+        row = c.execute(select(ST.c.status).where(ST.c.document_id == document_id,
+                                                  ST.c.annotator_id == annotator_id)).first()
+        if row is None:
+            c.execute(insert(ST).values(document_id=document_id, annotator_id=annotator_id,
+                                        status=str(Status.IN_PROGRESS), updated_at=time.time()))
+
+    def status(self, document_id: int, annotator_id: int) -> Status:
+        with self.read() as c:
+            v = c.execute(select(ST.c.status).where(ST.c.document_id == document_id,
+                                                    ST.c.annotator_id == annotator_id)).scalar()
+        return Status(v or "todo")
+
+    def statuses(self, annotator_id: int | None = None) -> dict[tuple[int, int], Status]:
+        q = select(ST)
+        if annotator_id is not None:
+            q = q.where(ST.c.annotator_id == annotator_id)
+        with self.read() as c:
+            return {(r.document_id, r.annotator_id): Status(r.status) for r in c.execute(q)}
+
+    def set_status(self, document_id: int, annotator_id: int, status: Status) -> Status:
+        """Returns the previous status, for undo."""
+        with self.write() as c:
+            prev = c.execute(select(ST.c.status).where(ST.c.document_id == document_id,
+                                                       ST.c.annotator_id == annotator_id)).scalar()
+            c.execute(delete(ST).where(ST.c.document_id == document_id, ST.c.annotator_id == annotator_id))
+            c.execute(insert(ST).values(document_id=document_id, annotator_id=annotator_id, status=str(status),
+                                        updated_at=time.time()))
+        return Status(prev or "todo")
+
+    # ------------------------------------------------------------------ assignments
+    def assign(self, annotator_id: int, document_ids: Sequence[int]) -> int:
+        with self.write() as c:
+            have = set(c.execute(select(AS.c.document_id).where(AS.c.annotator_id == annotator_id)).scalars())
+            rows = [dict(document_id=d, annotator_id=annotator_id, position=i)
+                    for i, d in enumerate(document_ids) if d not in have]
+            if rows:
+                c.execute(insert(AS), rows)
+        return len(rows)
+
+    def assignments(self, annotator_id: int) -> list[int]:
+        with self.read() as c:
+            return list(c.execute(select(AS.c.document_id).where(AS.c.annotator_id == annotator_id)
+                                  .order_by(AS.c.position, AS.c.document_id)).scalars())
+
+    # ------------------------------------------------------------------ stats
+    def stats(self) -> dict[str, Any]:
+        with self.read() as c:
+            docs = c.execute(select(func.count(), func.coalesce(func.sum(D.c.length), 0)).select_from(D)).one()
+            per_label = c.execute(select(L.c.layer, L.c.name, func.count(S.c.id)).select_from(L)
+                                  .join(S, S.c.label_id == L.c.id, isouter=True)
+                                  .group_by(L.c.id).order_by(L.c.position)).all()
+            per_annotator = c.execute(
+                select(A.c.name, A.c.role,
+                       select(func.count()).where(S.c.annotator_id == A.c.id).scalar_subquery(),
+                       select(func.count()).where(and_(ST.c.annotator_id == A.c.id,
+                                                       ST.c.status == str(Status.DONE))).scalar_subquery())
+                .order_by(A.c.id)).all()
+        return {
+            "path": str(self.path),
+            "documents": docs[0],
+            "characters": docs[1],
+            "labels": [{"layer": r[0], "name": r[1], "spans": r[2]} for r in per_label],
+            "annotators": [{"name": r[0], "role": r[1], "spans": r[2], "done": r[3]} for r in per_annotator],
+            "size_bytes": self.path.stat().st_size if self.path.exists() else 0,
+        }
+
+    def integrity_check(self) -> list[str]:
+        with self.read() as c:
+            rows = [r[0] for r in c.exec_driver_sql("PRAGMA integrity_check").all()]
+            fk = c.exec_driver_sql("PRAGMA foreign_key_check").all()
+        problems = [] if rows == ["ok"] else rows
+        problems += [f"foreign key: {tuple(r)}" for r in fk]
+        return problems

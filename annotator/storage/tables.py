@@ -1,0 +1,103 @@
+"""SQLModel tables. The schema itself is owned by the Alembic migrations in ``migrations/``;
+a test checks that these models and the migrated database agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "document"
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    title: str = ""
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    content_hash: str = Field(sa_column_kwargs={"unique": True}, max_length=64)
+    meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    length: int = 0
+    created_at: float = 0.0
+
+
+class Label(SQLModel, table=True):
+    __tablename__ = "label"
+    __table_args__ = (UniqueConstraint("layer", "name", name="uq_label_layer_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    layer: str
+    color: str = "#cccccc"
+    hotkey: str | None = None
+    description: str = ""
+    group: str | None = None
+    position: int = 0
+
+
+class Annotator(SQLModel, table=True):
+    __tablename__ = "annotator"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column_kwargs={"unique": True})
+    role: str = "annotator"
+
+
+class Span(SQLModel, table=True):
+    __tablename__ = "span"
+    __table_args__ = (Index("ix_span_doc_annotator", "document_id", "annotator_id", "start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    label_id: int = Field(foreign_key="label.id", ondelete="RESTRICT")
+    start: int
+    end: int
+    attrs: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    origin: str = "manual"
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+
+class DocumentLabel(SQLModel, table=True):
+    __tablename__ = "document_label"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", "label_id", name="uq_doclabel"),
+        Index("ix_doclabel_doc_annotator", "document_id", "annotator_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    label_id: int = Field(foreign_key="label.id", ondelete="RESTRICT")
+    attrs: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: float = 0.0
+
+
+class Relation(SQLModel, table=True):
+    __tablename__ = "relation"
+    id: int | None = Field(default=None, primary_key=True)
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    head_span_id: int = Field(foreign_key="span.id", ondelete="CASCADE", index=True)
+    tail_span_id: int = Field(foreign_key="span.id", ondelete="CASCADE", index=True)
+    kind: str
+    attrs: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DocumentStatus(SQLModel, table=True):
+    __tablename__ = "document_status"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE", primary_key=True)
+    status: str = "todo"
+    updated_at: float = 0.0
+
+
+class Assignment(SQLModel, table=True):
+    __tablename__ = "assignment"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE", primary_key=True)
+    position: int = 0
