@@ -6,13 +6,14 @@ workspace (text view with spans, palette, span list, stance panel) builds on it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
+    QMenu,
     QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
@@ -26,6 +27,14 @@ from annotator.storage import Project
 
 
 class MainWindow(QMainWindow):
+    """Signals and methods that extensions (``annotator/qt/extensions``) rely on:
+    ``project``, ``annotator``, ``current_document_id``, ``menu(title)``,
+    ``documentChanged(int)``, ``projectChanged()``, ``open_document(id)``."""
+
+    documentChanged = Signal(int)
+    projectChanged = Signal()
+    MENU_ORDER = ("&File", "&Edit", "&View", "&Go", "&Tools", "&Help")
+
     def __init__(self, project: Project, annotator_: Annotator | None = None) -> None:
         super().__init__()
         self.project = project
@@ -66,15 +75,38 @@ class MainWindow(QMainWindow):
         self.doc_model.modelReset.connect(self._update_count)
         self._update_count()
         self._update_title()
+        from annotator.qt.extensions import install_all
+
+        self.extensions = install_all(self)
         if self.doc_model.rowCount():
             self.doc_list.setCurrentIndex(self.doc_model.index(0))
 
+    def menu(self, title: str) -> QMenu:
+        """The menu with this title, created in the conventional order if missing."""
+        for action in self.menuBar().actions():
+            if action.menu() is not None and action.text() == title:
+                return action.menu()
+        menu = QMenu(title, self)
+        order = list(self.MENU_ORDER)
+        rank = order.index(title) if title in order else len(order) - 1
+        before = None
+        for action in self.menuBar().actions():
+            other = action.text()
+            if other in order and order.index(other) > rank:
+                before = action
+                break
+        if before is None:
+            self.menuBar().addMenu(menu)
+        else:
+            self.menuBar().insertMenu(before, menu)
+        return menu
+
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menu("&File")
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        go = self.menuBar().addMenu("&Go")
+        go = self.menu("&Go")
         nxt = QAction("&Next document", self, shortcut=QKeySequence("Alt+Down"))
         nxt.triggered.connect(lambda: self.step_document(1))
         prv = QAction("&Previous document", self, shortcut=QKeySequence("Alt+Up"))
@@ -107,3 +139,4 @@ class MainWindow(QMainWindow):
         doc = self.project.document(document_id)
         self.current_document_id = document_id
         self.text_view.setPlainText(doc.text)
+        self.documentChanged.emit(document_id)

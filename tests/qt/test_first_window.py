@@ -42,3 +42,30 @@ def test_list_fetches_lazily(qtbot, project):
     while m.canFetchMore():
         m.fetchMore()
     assert m.rowCount() == 450
+
+
+def test_menus_keep_conventional_order(qtbot, sample_project):
+    w = MainWindow(sample_project, sample_project.annotator("alice"))
+    qtbot.addWidget(w)
+    w.menu("&Help")
+    w.menu("&Tools")
+    w.menu("&Edit")
+    titles = [a.text() for a in w.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&Go", "&Tools", "&Help"]
+    assert w.menu("&Tools") is w.menu("&Tools")
+
+
+def test_run_task_reports_progress_and_result(qtbot):
+    from annotator.qt.workers import run_task
+
+    seen = []
+
+    def work(n, progress, cancelled):
+        for i in range(n):
+            progress(i + 1, n, "step")
+        return n * 2
+
+    results = []
+    task = run_task(work, 5, on_done=results.append)
+    task.signals.progress.connect(lambda d, t, m: seen.append(d))
+    qtbot.waitUntil(lambda: results == [10], timeout=5000)
