@@ -101,3 +101,41 @@ class Assignment(SQLModel, table=True):
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
     annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE", primary_key=True)
     position: int = 0
+
+
+# ---------------------------------------------------------------- stories and claim links (0002)
+class Story(SQLModel, table=True):
+    """Documents about one event. ``origin`` is "auto" until someone edits the story by hand:
+    regrouping replaces automatic stories and never touches manual ones."""
+
+    __tablename__ = "story"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = ""
+    origin: str = "auto"
+    created_at: float = 0.0
+
+
+class StoryDocument(SQLModel, table=True):
+    __tablename__ = "story_document"
+    story_id: int = Field(foreign_key="story.id", ondelete="CASCADE", primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True, index=True)
+    position: int = 0
+
+
+class ClaimLink(SQLModel, table=True):
+    """One annotator's link from a claim span to a claim span (usually in another document):
+    kind same / supports / contradicts; origin manual / suggestion / import; ``confirmed`` once
+    the annotator has checked it (accepted a suggestion, confirmed a figure conflict)."""
+
+    __tablename__ = "claim_link"
+    __table_args__ = (UniqueConstraint("annotator_id", "source_span_id", "target_span_id", name="uq_claim_link"),)
+    id: int | None = Field(default=None, primary_key=True)
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    source_span_id: int = Field(foreign_key="span.id", ondelete="CASCADE", index=True)
+    target_span_id: int = Field(foreign_key="span.id", ondelete="CASCADE", index=True)
+    kind: str
+    origin: str = "manual"
+    confirmed: bool = False
+    attrs: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: float = 0.0
+    updated_at: float = 0.0
