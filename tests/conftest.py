@@ -39,3 +39,24 @@ def sample_project(tmp_path: Path):
     p = open_or_create_default(tmp_path / "sample.annotator")
     yield p
     p.close()
+
+
+# --- storage backends (SQLite file; PostgreSQL server, see annotator/storage/postgres.py) ---------
+BACKENDS = ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path: Path):
+    """A factory: ``backend(name)`` creates an empty project (no schema) on the parametrised backend."""
+    from annotator.storage import Project
+
+    opened = []
+
+    def make(name: str):
+        p = Project.create(tmp_path / f"{name}.annotator")
+        opened.append(p)
+        return p
+
+    yield make
+    for p in opened:
+        p.close()
