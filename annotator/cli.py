@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
                                            "platform's user data folder; env ANNOTATOR_DATA_DIR)")
     parser.add_argument("--project", "-p", help="project file to open in the window")
     parser.add_argument("--annotator", help="annotate as this person (window only)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation offscreen (project, import, window, span, export) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
@@ -50,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.data_dir:
         os.environ["ANNOTATOR_DATA_DIR"] = os.path.abspath(args.data_dir)
+    if args.self_test:
+        return importlib.import_module("annotator.qt.selftest").run(args)  # by name, like the window
     if args.command is None:
         gui = importlib.import_module("annotator.qt.app")  # by name: the CLI itself never imports Qt
         return gui.run(args)
