@@ -1,0 +1,265 @@
+"""Check a project file, back it up, and restore it from a backup.
+
+Policy (see docs/reliability.md):
+
+* **Automatic backups**: the first time a project is opened in the window on a given day,
+  a copy is written to ``NAME.backups/NAME.daily-YYYY-MM-DD.bak`` next to the project, with
+  SQLite's online backup API (consistent even while another process writes). Backups are
+  written to a temporary name, checked, then renamed, so a crash never leaves a half backup
+  under a backup's name. The newest ``KEEP_DAYS`` daily backups are kept; older ones are
+  deleted. Migration backups (``NAME.pre-REV-DATE.bak``) and manual ones are never pruned.
+* **Check** reads the file without changing it: SQLite ``integrity_check``, the
+  foreign-key check, the full-text index's own check, the schema version, and the
+  annotator's own rules (every span inside its document's text, start before end).
+* **Restore** checks the backup first and refuses a damaged one; the file it replaces is
+  kept (moved aside as ``NAME.before-restore-STAMP.bak``, with its WAL), never deleted.
+
+No Qt here; the CLI (``annotator check``) and the window call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import ProjectError
+from annotator.storage import db
+
+KEEP_DAYS = 7
+DAILY_TAG = "daily"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    revision: str | None = None
+    documents: int = 0
+    spans: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        head = f"{self.path}: "
+        if self.ok:
+            return head + (f"ok (schema {self.revision}, {self.documents} documents, {self.spans} spans)")
+        return head + f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} found"
+
+
+def backup_dir(project: Path) -> Path:
+    return project.with_name(project.name + ".backups")
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    # read-only: a check never changes the file (a WAL left by a crash is still read)
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_S)
+    con.execute(f"PRAGMA busy_timeout={int(db.BUSY_TIMEOUT_S * 1000)}")
+    return con
+
+
+def check(path: str | Path) -> CheckReport:
+    """Check a project file (or a backup of one) without changing it."""
+    path = Path(path)
+    db.check_sqlite_file(path)
+    report = CheckReport(path)
+    try:
+        con = _connect_ro(path)
+    except sqlite3.Error as e:
+        report.problems.append(f"cannot be opened: {e}")
+        return report
+    try:
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as e:
+            report.problems.append(f"damaged: {e}")
+            return report
+        if rows != ["ok"]:
+            report.problems += [f"integrity: {r}" for r in rows]
+            return report  # the rest would read damaged pages
+        report.problems += [f"foreign key: table {r[0]} row {r[1]} points to a missing {r[2]} row"
+                            for r in con.execute("PRAGMA foreign_key_check")]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables or "document" not in tables:
+            report.problems.append("an SQLite database, but not an annotator project")
+            return report
+        report.revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        if report.revision not in db.known_revisions():
+            report.problems.append(f"written by a newer version of annotator (schema {report.revision}); "
+                                   "update annotator to check it")
+            return report
+        if "document_fts" in tables:
+            problem = _check_fts(path)
+            if problem:
+                report.problems.append(f"search index: {problem} (rebuild it with 'annotator check --repair-search')")
+        report.documents = con.execute("SELECT count(*) FROM document").fetchone()[0]
+        report.spans = con.execute("SELECT count(*) FROM span").fetchone()[0]
+        bad = con.execute(
+            "SELECT span.id, span.document_id, span.start, span.\"end\", document.length FROM span "
+            "JOIN document ON document.id = span.document_id "
+            "WHERE span.start < 0 OR span.\"end\" <= span.start OR span.\"end\" > length(document.text) "
+            "LIMIT 20").fetchall()
+        report.problems += [f"span {r[0]} [{r[2]}, {r[3]}) lies outside document {r[1]} (length {r[4]})"
+                            for r in bad]
+    finally:
+        con.close()
+    return report
+
+
+def _check_fts(path: Path) -> str | None:
+    # FTS5's own check is spelled as an INSERT, which a read-only connection refuses; it
+    # writes nothing, and the transaction is rolled back all the same.
+    con = sqlite3.connect(path, timeout=db.BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        con.execute("BEGIN")
+        try:
+            con.execute("INSERT INTO document_fts(document_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as e:
+            return str(e)
+        finally:
+            con.execute("ROLLBACK")
+    finally:
+        con.close()
+    return None
+
+
+def repair_search(path: str | Path) -> None:
+    """Rebuild the full-text search index from the documents."""
+    con = sqlite3.connect(Path(path), timeout=db.BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT INTO document_fts(document_fts) VALUES ('rebuild')")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def _write_backup(src: Path, dest: Path) -> Path:
+    """Copy ``src`` to ``dest`` atomically: temp file, backup API, check, fsync, rename."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    try:
+        source = sqlite3.connect(src, timeout=db.BUSY_TIMEOUT_S)
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+                ok = target.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                target.close()
+        finally:
+            source.close()
+        if ok != "ok":
+            raise ProjectError(f"{src}: the copy failed its integrity check ({ok}); run 'annotator check'")
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def backup_now(project: str | Path, dest: str | Path | None = None) -> Path:
+    """A manual backup (``annotator check --backup``): ``NAME.backups/NAME.manual-STAMP.bak``."""
+    project = Path(project)
+    db.check_sqlite_file(project)
+    if dest is None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        dest = backup_dir(project) / f"{project.name}.manual-{stamp}.bak"
+        n = 1
+        while dest.exists():
+            dest = backup_dir(project) / f"{project.name}.manual-{stamp}-{n}.bak"
+            n += 1
+    return _write_backup(project, Path(dest))
+
+
+def daily_backups(project: Path) -> list[Path]:
+    """Automatic backups of ``project``, oldest first."""
+    folder = backup_dir(project)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{project.name}.{DAILY_TAG}-????-??-??.bak"))
+
+
+def auto_backup(project: str | Path, *, today: _dt.date | None = None, keep: int = KEEP_DAYS) -> Path | None:
+    """Write today's automatic backup unless there is one; prune to the newest ``keep``.
+
+    Returns the new backup, or None if today's existed already. Never raises for an I/O
+    problem (a full disk must not stop anyone from opening their project): it reports it
+    through the returned ``None`` and the ``on_error`` of :func:`auto_backup_safely`.
+    """
+    project = Path(project)
+    day = (today or _dt.date.today()).isoformat()
+    dest = backup_dir(project) / f"{project.name}.{DAILY_TAG}-{day}.bak"
+    made = None
+    if not dest.exists():
+        made = _write_backup(project, dest)
+    for old in daily_backups(project)[:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return made
+
+
+def auto_backup_safely(project: str | Path, on_error: Callable[[str], None] | None = None, **kw) -> Path | None:
+    try:
+        return auto_backup(project, **kw)
+    except (OSError, sqlite3.Error, ProjectError) as e:
+        if on_error is not None:
+            on_error(f"automatic backup of {project} failed: {e}")
+        return None
+
+
+def list_backups(project: str | Path) -> list[Path]:
+    """Every backup of ``project`` the app made (automatic, manual, before a migration), newest first."""
+    project = Path(project)
+    found = set(backup_dir(project).glob(f"{project.name}.*.bak")) if backup_dir(project).is_dir() else set()
+    found |= set(project.parent.glob(f"{project.name}.pre-*.bak"))
+    found |= set(project.parent.glob(f"{project.name}.before-restore-*.bak"))
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def restore(project: str | Path, backup: str | Path) -> tuple[CheckReport, Path | None]:
+    """Replace ``project`` by ``backup`` after checking the backup.
+
+    The current file (if any) is moved aside with its WAL as ``NAME.before-restore-STAMP.bak``
+    and its path returned. Close the project in every window first.
+    """
+    project, backup = Path(project), Path(backup)
+    if not backup.exists():
+        raise ProjectError(f"{backup}: no such backup")
+    report = check(backup)
+    if not report.ok:
+        raise ProjectError(f"{backup} is not a usable backup: " + "; ".join(report.problems[:5]))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    tmp = project.with_name(project.name + ".restoring")
+    _write_backup(backup, tmp)  # a checked, self-contained copy next to the target
+    aside = None
+    if project.exists():
+        aside = project.with_name(f"{project.name}.before-restore-{stamp}.bak")
+        os.replace(project, aside)
+        for suffix in _SIDE_FILES:
+            side = project.with_name(project.name + suffix)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + suffix))
+    os.replace(tmp, project)
+    _fsync_dir(project.parent)
+    return report, aside
