@@ -1,14 +1,26 @@
 """The main window: a thin shell that arranges views and routes actions.
 
-The foundation shows the document list and the selected document's text; the annotation
-workspace (text view with spans, palette, span list, stance panel) builds on it.
+Left: the document list (status filter, search, counts). Centre: the document text
+(:class:`~annotator.qt.text_view.SpanTextView`) with a find bar. Right: the label palette, the
+document stance and selected claim, the span list. Edits go through
+:class:`~annotator.qt.controller.DocumentController`, which pushes undo commands that call
+``Project``; every edit is committed before it is shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+import re
+import time
+
+from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -16,36 +28,88 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 import annotator
-from annotator.core.model import Annotator
+from annotator import paths
+from annotator.core.model import Annotator, Label, Layer, SpanData, Status
+from annotator.qt.controller import DocumentController
 from annotator.qt.models import DocumentListModel
+from annotator.qt.palette import LabelPalette, swatch
+from annotator.qt.span_list import SpanList
+from annotator.qt.stance_panel import StancePanel
+from annotator.qt.text_view import SpanTextView
 from annotator.storage import Project
+
+STATUS_FILTERS = (("All documents", None), ("To do", Status.TODO), ("In progress", Status.IN_PROGRESS),
+                  ("Done", Status.DONE))
+
+
+def ui_settings() -> QSettings:
+    """Window geometry and splitter sizes, per user (not per project)."""
+    return QSettings(str(paths.config_dir() / "ui.ini"), QSettings.Format.IniFormat)
+
+
+class FindBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findBar")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(placeholderText="Find in text (Enter: next, Shift+Enter: previous, Esc: close)",
+                              objectName="findEdit")
+        self.edit.setClearButtonEnabled(True)
+        self.status = QLabel(objectName="findStatus")
+        close = QToolButton(text="✕", toolTip="Close (Esc)")
+        close.clicked.connect(self.hide)
+        lay.addWidget(QLabel("Find:"))
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.status)
+        lay.addWidget(close)
 
 
 class MainWindow(QMainWindow):
     """Signals and methods that extensions (``annotator/qt/extensions``) rely on:
     ``project``, ``annotator``, ``current_document_id``, ``menu(title)``,
-    ``documentChanged(int)``, ``projectChanged()``, ``open_document(id)``."""
+    ``documentChanged(int)``, ``projectChanged()``, ``open_document(id)``, ``text_view``
+    (a :class:`SpanTextView`; draw with ``set_spans`` / ``update_spans``), ``controller``."""
 
     documentChanged = Signal(int)
     projectChanged = Signal()
-    MENU_ORDER = ("&File", "&Edit", "&View", "&Go", "&Tools", "&Help")
+    annotatorChanged = Signal()
+    MENU_ORDER = ("&File", "&Edit", "&View", "&Annotate", "&Go", "&Tools", "&Help")
 
     def __init__(self, project: Project, annotator_: Annotator | None = None) -> None:
         super().__init__()
         self.project = project
+        if annotator_ is None:
+            from annotator.qt.identity import remembered_name
+
+            annotator_ = project.ensure_annotator(remembered_name() or "annotator")
         self.annotator = annotator_
         self.setObjectName("MainWindow")
-        self.resize(1200, 800)
+        self.resize(1280, 820)
+        self.current_document_id: int | None = None
+        self.controller = DocumentController(project, annotator_, self)
+        self.undo_stack = self.controller.undo_stack
+        self._saved_at: float | None = None
 
-        self.doc_model = DocumentListModel(project, annotator_.id if annotator_ else None, self)
+        # ---- left: documents
+        self.doc_model = DocumentListModel(project, annotator_.id, self)
         self.search = QLineEdit(placeholderText="Search titles and text…", objectName="documentSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda t: self.doc_model.set_filter(search=t))
+        self.status_filter = QComboBox(objectName="statusFilter")
+        for text, status in STATUS_FILTERS:
+            self.status_filter.addItem(text, status)
+        self.status_filter.setToolTip("Show documents by your status")
+        self.search.textChanged.connect(lambda _t: self._apply_filter())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.doc_list = QListView(objectName="documentList")
         self.doc_list.setModel(self.doc_model)
         self.doc_list.setUniformItemSizes(True)
@@ -55,32 +119,69 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(left)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.search)
+        lay.addWidget(self.status_filter)
         lay.addWidget(self.doc_list)
         lay.addWidget(self.count_label)
 
-        self.text_view = QPlainTextEdit(objectName="documentText")
-        self.text_view.setReadOnly(True)
-        self.text_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                               | Qt.TextInteractionFlag.TextSelectableByMouse)
+        # ---- centre: text
+        self.text_view = SpanTextView()
+        self.text_view.setObjectName("documentText")
+        self.text_view.token_at = self.controller.token_at
+        self.find_bar = FindBar()
+        self.find_bar.hide()
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 4, 0, 0)
+        cl.addWidget(self.find_bar)
+        cl.addWidget(self.text_view)
 
-        splitter = QSplitter(objectName="mainSplitter")
-        splitter.addWidget(left)
-        splitter.addWidget(self.text_view)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([320, 880])
-        self.setCentralWidget(splitter)
+        # ---- right: palette, stance, spans
+        self.palette_box = QGroupBox("Labels")
+        self.label_palette = LabelPalette()
+        QVBoxLayout(self.palette_box).addWidget(self.label_palette)
+        self.stance_panel = StancePanel()
+        self.span_box = QGroupBox("Spans")
+        self.span_list = SpanList()
+        QVBoxLayout(self.span_box).addWidget(self.span_list)
+        self.right = QSplitter(Qt.Orientation.Vertical, objectName="rightSplitter")
+        for w in (self.palette_box, self.stance_panel, self.span_box):
+            self.right.addWidget(w)
+        self.right.setSizes([210, 240, 380])
 
-        self.current_document_id: int | None = None
-        self._build_menus()
+        self.splitter = QSplitter(objectName="mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([280, 700, 300])
+        self.setCentralWidget(self.splitter)
+
+        # ---- status bar
+        self.pos_label = QLabel(objectName="positionLabel")
+        self.span_count_label = QLabel(objectName="spanCountLabel")
+        self.save_label = QLabel(objectName="saveLabel")
+        for w in (self.pos_label, self.span_count_label, self.save_label):
+            self.statusBar().addPermanentWidget(w)
+
+        self._build_actions()
+        self._connect()
+        self.setTabOrder(self.search, self.status_filter)
+        self.setTabOrder(self.status_filter, self.doc_list)
+        self.setTabOrder(self.doc_list, self.text_view)
+        self.setTabOrder(self.text_view, self.span_list)
+        self._restore_ui()
         self.doc_model.modelReset.connect(self._update_count)
         self._update_count()
         self._update_title()
+        self._scroll_timer = QTimer(self, singleShot=True, interval=800)
+        self._scroll_timer.timeout.connect(self._save_place)
+        self.text_view.verticalScrollBar().valueChanged.connect(lambda _v: self._scroll_timer.start())
         from annotator.qt.extensions import install_all
 
         self.extensions = install_all(self)
-        if self.doc_model.rowCount():
-            self.doc_list.setCurrentIndex(self.doc_model.index(0))
+        self._open_initial()
 
+    # ------------------------------------------------------------------ menus
     def menu(self, title: str) -> QMenu:
         """The menu with this title, created in the conventional order if missing."""
         for action in self.menuBar().actions():
@@ -101,18 +202,176 @@ class MainWindow(QMainWindow):
             self.menuBar().insertMenu(before, menu)
         return menu
 
-    def _build_menus(self) -> None:
-        file_menu = self.menu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        go = self.menu("&Go")
-        nxt = QAction("&Next document", self, shortcut=QKeySequence("Alt+Down"))
-        nxt.triggered.connect(lambda: self.step_document(1))
-        prv = QAction("&Previous document", self, shortcut=QKeySequence("Alt+Up"))
-        prv.triggered.connect(lambda: self.step_document(-1))
-        go.addActions([nxt, prv])
-        self.addActions([nxt, prv, quit_action])
+    def _action(self, text: str, slot, shortcut=None, menu: str | None = None, tip: str | None = None,
+                checkable: bool = False) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                a.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                a.setShortcut(QKeySequence(shortcut))
+        a.setCheckable(checkable)
+        if tip:
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        if menu:
+            self.menu(menu).addAction(a)
+        self.addAction(a)  # shortcuts work wherever focus is in the window
+        return a
+
+    def _build_actions(self) -> None:
+        A = self._action
+        self.switch_action = A("&Switch annotator…", self.ask_annotator, "Ctrl+Shift+U", "&File",
+                               "Annotate under another name")
+        self.menu("&File").addSeparator()
+        self.quit_action = A("&Quit", self.close, QKeySequence.StandardKey.Quit, "&File")
+
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.menu("&Edit").addActions([self.undo_action, self.redo_action])
+        self.addActions([self.undo_action, self.redo_action])
+        self.menu("&Edit").addSeparator()
+        self.delete_action = A("&Delete span", self.delete_current_span, ["Delete", "Backspace"], "&Edit",
+                               "Delete the selected span")
+        self.find_action = A("&Find in text…", self.show_find, QKeySequence.StandardKey.Find, "&Edit")
+        self.find_next_action = A("Find &next", lambda: self.find(1), QKeySequence.StandardKey.FindNext, "&Edit")
+
+        self.precise_action = A("&Character precision", lambda _c: None, "Ctrl+Shift+P", "&View",
+                                "Do not snap selections to tokens (or hold Alt with a label key)", checkable=True)
+        self.guidelines_action = A("&Guidelines", self.show_guidelines, "Ctrl+Shift+G", "&View",
+                                   "The label descriptions")
+
+        # labels: hotkeys from the schema; Alt+hotkey tags with character precision
+        self.label_actions: dict[int, QAction] = {}
+        self.precise_label_actions: dict[int, QAction] = {}
+        ann = "&Annotate"
+        for lab in self.controller.span_labels():
+            text = f"{lab.name}" + (f"  ({lab.hotkey})" if lab.hotkey else "")
+            a = A(text, lambda _c=False, i=lab.id: self.tag(i), lab.hotkey, ann,
+                  f"{lab.name} ({lab.layer.value}): {lab.description}")
+            a.setIcon(swatch(lab.color))
+            a.setIconText(f"{lab.hotkey} {lab.name}" if lab.hotkey else lab.name)
+            a.setData(lab.name)
+            self.label_actions[lab.id] = a
+            if lab.hotkey:
+                p = QAction(f"{lab.name} (character precision)", self)
+                p.setShortcut(QKeySequence(f"Alt+{lab.hotkey.upper()}"))
+                p.triggered.connect(lambda _c=False, i=lab.id: self.tag(i, precise=True))
+                self.addAction(p)
+                self.precise_label_actions[lab.id] = p
+        self.label_palette.set_actions(self.label_actions)
+        self.menu(ann).addSeparator()
+        self.stance_actions: dict[int, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        for lab in self.controller.stance_labels():
+            a = A(f"Stance: {lab.name}" + (f"  ({lab.hotkey})" if lab.hotkey else ""),
+                  lambda _c=False, i=lab.id: self.controller.set_stance(i), lab.hotkey, ann,
+                  f"Document stance {lab.name}: {lab.description}", checkable=True)
+            a.setIcon(swatch(lab.color))
+            a.setIconText(lab.name)
+            group.addAction(a)
+            self.stance_actions[lab.id] = a
+        self.stance_panel.set_actions(self.project.get_setting("stance_target", ""), self.stance_actions)
+        self.menu(ann).addSeparator()
+        self.done_action = A("Mark &done", self.toggle_done, "Ctrl+Return", ann,
+                             "Mark the document done (again: back to in progress)")
+
+        go = "&Go"
+        self.next_action = A("&Next document", lambda: self.step_document(1), "Alt+Down", go)
+        self.prev_action = A("&Previous document", lambda: self.step_document(-1), "Alt+Up", go)
+        self.next_todo_action = A("Next &unfinished document", self.next_unfinished, "Ctrl+Alt+Down", go)
+        self.menu(go).addSeparator()
+        self.next_span_action = A("Next span", lambda: self.step_span(1), "]", go)
+        self.prev_span_action = A("Previous span", lambda: self.step_span(-1), "[", go)
+        self.jump_span_action = A("&Jump to span list", self.span_list.setFocus, "Ctrl+L", go)
+        self.focus_docs_action = A("&Document list", self.doc_list.setFocus, "Ctrl+Shift+L", go)
+        self.focus_text_action = A("Document &text", self.text_view.setFocus, "Ctrl+E", go)
+        self.clear_span_action = A("Clear span selection", self.clear_current_span, "Escape")
+
+        self.help_action = A("&Keyboard shortcuts", self.show_shortcuts, ["F1", "?"], "&Help")
+
+        tb = QToolBar("Main", objectName="mainToolBar")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tb.addActions([self.prev_action, self.next_action, self.next_todo_action])
+        tb.addSeparator()
+        tb.addActions([self.undo_action, self.redo_action, self.delete_action])
+        tb.addSeparator()
+        tb.addActions([self.done_action, self.precise_action, self.find_action])
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.documentLoaded.connect(self._on_loaded)
+        c.spansChanged.connect(self._on_spans_changed)
+        c.stanceChanged.connect(self._on_stance_changed)
+        c.statusChanged.connect(self._on_status_changed)
+        c.refused.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
+        self.undo_stack.indexChanged.connect(self._on_saved)
+        self.text_view.spanClicked.connect(self.select_span)
+        self.text_view.cursorPositionCp.connect(self._show_position)
+        self.span_list.spanActivated.connect(lambda sid: self.select_span(sid, scroll=True))
+        self.stance_panel.claimStanceChosen.connect(self._set_claim_stance)
+        self.stance_panel.claimantChosen.connect(self._set_claimant)
+        self.find_bar.edit.textChanged.connect(lambda _t: self.find(0))
+        self.find_bar.edit.returnPressed.connect(lambda: self.find(1))
+        self.find_bar.edit.installEventFilter(self)
+
+    # ------------------------------------------------------------------ state
+    def _restore_ui(self) -> None:
+        s = ui_settings()
+        geo = s.value("window/geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        for sp in (self.splitter, self.right):
+            st = s.value(f"splitter/{sp.objectName()}")
+            if st is not None:
+                sp.restoreState(st)
+
+    def _save_ui(self) -> None:
+        s = ui_settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        for sp in (self.splitter, self.right):
+            s.setValue(f"splitter/{sp.objectName()}", sp.saveState())
+        s.sync()
+
+    def _place_key(self) -> str:
+        return f"ui.place.{self.annotator.name}"
+
+    def _save_place(self) -> None:
+        if self.current_document_id is None:
+            return
+        self.project.set_setting(self._place_key(), {
+            "document": self.current_document_id,
+            "scroll": self.text_view.verticalScrollBar().value(),
+            "cursor": self.text_view.offset_map.from_utf16(self.text_view.textCursor().position()),
+        })
+
+    def _open_initial(self) -> None:
+        place = self.project.get_setting(self._place_key())
+        if isinstance(place, dict) and place.get("document") in set(self.project.document_ids()):
+            self._select_in_list(place["document"])
+            if self.current_document_id != place["document"]:
+                self.open_document(place["document"])
+            self.text_view.scroll_to(min(place.get("cursor", 0), len(self.text_view.text())))
+            self.text_view.verticalScrollBar().setValue(place.get("scroll", 0))
+        elif self.doc_model.rowCount():
+            self.doc_list.setCurrentIndex(self.doc_model.index(0))
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        self._save_place()
+        self._save_ui()
+        super().closeEvent(e)
+
+    # ------------------------------------------------------------------ documents
+    def _apply_filter(self) -> None:
+        self.doc_model.set_filter(status=self.status_filter.currentData(), search=self.search.text())
+        if self.current_document_id is not None:
+            self._select_in_list(self.current_document_id, open_=False)
 
     def _update_title(self) -> None:
         who = f" — {self.annotator.name}" if self.annotator else ""
@@ -122,6 +381,20 @@ class MainWindow(QMainWindow):
         total = self.doc_model.total()
         self.count_label.setText(f"{total:,} document{'s' if total != 1 else ''}")
 
+    def _select_in_list(self, document_id: int, open_: bool = True) -> None:
+        row = self.doc_model.row_of(document_id)
+        while row < 0 and self.doc_model.canFetchMore():
+            self.doc_model.fetchMore()
+            row = self.doc_model.row_of(document_id)
+        if row >= 0:
+            sm = self.doc_list.selectionModel()
+            if not open_:
+                sm.blockSignals(True)
+            self.doc_list.setCurrentIndex(self.doc_model.index(row))
+            if not open_:
+                sm.blockSignals(False)
+                self.doc_list.viewport().update()
+
     def step_document(self, delta: int) -> None:
         row = self.doc_list.currentIndex().row() + delta
         if row >= self.doc_model.rowCount() and self.doc_model.canFetchMore():
@@ -129,14 +402,283 @@ class MainWindow(QMainWindow):
         if 0 <= row < self.doc_model.rowCount():
             self.doc_list.setCurrentIndex(self.doc_model.index(row))
 
+    def next_unfinished(self) -> None:
+        """The next document (after the current one, wrapping) that is not done for this annotator."""
+        ids = self.project.document_ids()
+        done = {d for (d, _a), st in self.project.statuses(self.annotator.id).items() if st == Status.DONE}
+        cur = self.current_document_id
+        start = ids.index(cur) + 1 if cur in ids else 0
+        for d in ids[start:] + ids[:start]:
+            if d not in done and d != cur:
+                if self.doc_model.row_of(d) < 0 and self.status_filter.currentIndex() != 0:
+                    self.status_filter.setCurrentIndex(0)
+                self._select_in_list(d)
+                if self.current_document_id != d:
+                    self.open_document(d)
+                return
+        self.statusBar().showMessage("Every document is done.", 5000)
+
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         idx = self.doc_list.currentIndex()
         if not idx.isValid():
             return
-        self.open_document(idx.data(DocumentListModel.DocumentIdRole))
+        doc_id = idx.data(DocumentListModel.DocumentIdRole)
+        if doc_id != self.current_document_id:
+            self.open_document(doc_id)
 
     def open_document(self, document_id: int) -> None:
-        doc = self.project.document(document_id)
+        if self.current_document_id is not None and self.current_document_id != document_id:
+            self._save_place()
         self.current_document_id = document_id
-        self.text_view.setPlainText(doc.text)
+        self.controller.open(document_id)
+        self._save_place()
         self.documentChanged.emit(document_id)
+
+    def _on_loaded(self, document_id: int) -> None:
+        c = self.controller
+        self.text_view.set_text(c.document.text)
+        self.text_view.set_spans([c.render_span(s) for s in c.spans.values()])
+        self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
+        self._refresh_side()
+        if self.find_bar.isVisible():
+            self.find(0)
+
+    def _refresh_side(self) -> None:
+        c = self.controller
+        self.stance_panel.show_stance(c.stance())
+        self._show_claim()
+        n = len(c.spans)
+        self.span_count_label.setText(f"{n:,} span{'s' if n != 1 else ''}")
+        st = c.status()
+        self.done_action.setText("Mark &in progress" if st == Status.DONE else "Mark &done")
+        self.span_box.setTitle(f"Spans ({n:,})")
+
+    # ------------------------------------------------------------------ edits
+    def precise(self) -> bool:
+        return self.precise_action.isChecked()
+
+    def tag(self, label_id: int, precise: bool = False) -> None:
+        """A label key or button: tag the selection, or relabel the selected span."""
+        if self.controller.document is None:
+            return
+        start, end = self.text_view.selected_range()
+        if start == end:
+            current = self.text_view.current_span()
+            if current is not None:
+                self.controller.relabel(current, label_id)
+            else:
+                self.statusBar().showMessage("Select some text (or click a span) first.", 5000)
+            return
+        span = self.controller.create_span(label_id, start, end, precise=precise or self.precise())
+        if span is not None:
+            cur = self.text_view.textCursor()
+            cur.clearSelection()
+            self.text_view.setTextCursor(cur)
+            self.select_span(span.id)
+
+    def delete_current_span(self) -> None:
+        sid = self.text_view.current_span()
+        if sid is None:
+            self.statusBar().showMessage("Click a span first, then press Delete.", 5000)
+            return
+        self.controller.delete_span(sid)
+
+    def clear_current_span(self) -> None:
+        if self.find_bar.isVisible() and self.find_bar.edit.hasFocus():
+            self.find_bar.hide()
+            self.text_view.setFocus()
+        self.select_span(None)
+
+    def select_span(self, span_id: int | None, scroll: bool = False) -> None:
+        self.text_view.set_current_span(span_id)
+        self.span_list.select_span(span_id)
+        if span_id is not None and scroll:
+            s = self.controller.spans.get(span_id)
+            if s is not None:
+                self.text_view.scroll_to(s.start)
+        self._show_claim()
+
+    def step_span(self, delta: int) -> None:
+        spans = self.controller.sorted_spans()
+        if not spans:
+            return
+        ids = [s.id for s in spans]
+        cur = self.text_view.current_span()
+        i = ids.index(cur) + delta if cur in ids else (0 if delta > 0 else len(ids) - 1)
+        self.select_span(ids[i % len(ids)], scroll=True)
+
+    def _current_claim(self) -> SpanData | None:
+        sid = self.text_view.current_span()
+        s = self.controller.spans.get(sid) if sid is not None else None
+        if s is not None and self.controller.labels[s.label_id].layer == Layer.CLAIM:
+            return s
+        return None
+
+    def _show_claim(self) -> None:
+        c = self.controller
+        claim = self._current_claim()
+        ents = [s for s in c.sorted_spans() if c.labels[s.label_id].layer == Layer.ENTITY] if claim else []
+        self.stance_panel.show_claim(claim, ents, c.document.text if c.document else "", c.claim_stances)
+
+    def _set_claim_stance(self, stance: str | None) -> None:
+        claim = self._current_claim()
+        if claim is not None:
+            self.controller.set_claim(claim.id, stance=stance)
+
+    def _set_claimant(self, span_id: int | None) -> None:
+        claim = self._current_claim()
+        if claim is not None:
+            self.controller.set_claim(claim.id, claimant_span=span_id)
+
+    def toggle_done(self) -> None:
+        done = self.controller.status() == Status.DONE
+        self.controller.set_status(Status.IN_PROGRESS if done else Status.DONE)
+
+    def _follow(self, document_id: int) -> bool:
+        """An undo/redo for another document: show that document. True if it is the current one now."""
+        if document_id == self.current_document_id:
+            return True
+        self._select_in_list(document_id)
+        if self.current_document_id != document_id:
+            self.open_document(document_id)
+        return False
+
+    def _on_spans_changed(self, document_id: int, added: list[SpanData], removed: list[int]) -> None:
+        self.doc_model.refresh_row(document_id)
+        if not self._follow(document_id):
+            return
+        c = self.controller
+        self.text_view.update_spans([c.render_span(s) for s in added], removed)
+        self.span_list.model_.apply(added, removed)
+        if self.text_view.current_span() in removed:
+            self.select_span(None)
+        else:
+            self._show_claim()
+        n = len(c.spans)
+        self.span_count_label.setText(f"{n:,} span{'s' if n != 1 else ''}")
+        self.span_box.setTitle(f"Spans ({n:,})")
+
+    def _on_stance_changed(self, document_id: int) -> None:
+        self.doc_model.refresh_row(document_id)
+        if self._follow(document_id):
+            self.stance_panel.show_stance(self.controller.stance())
+
+    def _on_status_changed(self, document_id: int) -> None:
+        self.doc_model.refresh_row(document_id)
+        if self._follow(document_id):
+            self._refresh_side()
+
+    def _on_saved(self, _index: int) -> None:
+        self._saved_at = time.time()
+        self.save_label.setText("Saved " + time.strftime("%H:%M:%S", time.localtime(self._saved_at)))
+        self.save_label.setToolTip("Every edit is written to the project file at once.")
+
+    def _show_position(self, pos: int) -> None:
+        cur = self.text_view.textCursor()
+        block = cur.block()
+        col = pos - self.text_view.offset_map.from_utf16(block.position())
+        self.pos_label.setText(f"Ln {block.blockNumber() + 1}, Col {col + 1} · offset {pos}")
+
+    # ------------------------------------------------------------------ find
+    def show_find(self) -> None:
+        self.find_bar.show()
+        self.find_bar.edit.setFocus()
+        self.find_bar.edit.selectAll()
+
+    def find(self, direction: int) -> None:
+        """Select the next (1), previous (-1) or first-from-cursor (0) match; case-insensitive."""
+        needle = self.find_bar.edit.text()
+        text = self.text_view.text()
+        if not needle:
+            self.find_bar.status.setText("")
+            return
+        matches = [m.span() for m in re.finditer(re.escape(needle), text, re.IGNORECASE)]
+        if not matches:
+            self.find_bar.status.setText("no match")
+            return
+        s, e = self.text_view.selected_range()
+        if direction >= 0:
+            after = s if direction == 0 else s + 1
+            hit = next((m for m in matches if m[0] >= after), matches[0])
+        else:
+            hit = next((m for m in reversed(matches) if m[0] < s), matches[-1])
+        self.text_view.select_range(*hit)
+        self.find_bar.status.setText(f"{matches.index(hit) + 1} of {len(matches)}")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001
+        from PySide6.QtCore import QEvent
+
+        if obj is self.find_bar.edit and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.find(-1)
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.find_bar.hide()
+                self.text_view.setFocus()
+                return True
+        return super().eventFilter(obj, event)
+
+    # ------------------------------------------------------------------ annotator
+    def ask_annotator(self) -> None:
+        from annotator.qt.identity import IdentityDialog
+
+        dlg = IdentityDialog([a.name for a in self.project.annotators()], self.annotator.name, self)
+        dlg.nameChosen.connect(self.switch_annotator)
+        dlg.finished.connect(dlg.deleteLater)
+        self.identity_dialog = dlg
+        dlg.open()
+
+    def switch_annotator(self, name: str) -> None:
+        from annotator.qt.identity import remember_name
+
+        self._save_place()
+        remember_name(name)
+        self.annotator = self.project.ensure_annotator(name)
+        self.undo_stack.clear()  # the history belongs to the previous annotator
+        self.controller.annotator = self.annotator
+        self.doc_model.set_annotator(self.annotator.id)
+        self._update_count()
+        self._update_title()
+        self.current_document_id = None
+        self.annotatorChanged.emit()
+        self._open_initial()
+
+    # ------------------------------------------------------------------ help
+    def _labels_text(self, labels: list[Label]) -> str:
+        return "\n\n".join(f"{lab.name}  [{lab.layer.value}{', key ' + lab.hotkey if lab.hotkey else ''}]\n"
+                           f"{lab.description}" for lab in labels)
+
+    def _info_dialog(self, title: str, widget: QWidget, name: str) -> QDialog:
+        dlg = QDialog(self, objectName=name)
+        dlg.setWindowTitle(title)
+        lay = QVBoxLayout(dlg)
+        lay.addWidget(widget)
+        bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        bb.rejected.connect(dlg.close)
+        lay.addWidget(bb)
+        dlg.resize(560, 520)
+        dlg.show()
+        return dlg
+
+    def show_guidelines(self) -> None:
+        view = QPlainTextEdit(readOnly=True)
+        target = self.project.get_setting("stance_target", "")
+        view.setPlainText((f"Stance target: {target}\n\n" if target else "")
+                          + self._labels_text(list(self.controller.labels.values())))
+        self.guidelines_dialog = self._info_dialog("Guidelines", view, "guidelinesDialog")
+
+    def show_shortcuts(self) -> None:
+        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+                for a in self.actions() if not a.shortcut().isEmpty() and a not in self.precise_label_actions.values()]
+        rows.append(("Tag with character precision", "Alt + label key"))
+        rows.append(("Select a token", "double click"))
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Action", "Keys"])
+        for i, (text, keys) in enumerate(rows):
+            table.setItem(i, 0, QTableWidgetItem(text))
+            table.setItem(i, 1, QTableWidgetItem(keys))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.shortcuts_dialog = self._info_dialog("Keyboard shortcuts", table, "shortcutsDialog")

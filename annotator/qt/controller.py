@@ -1,0 +1,217 @@
+"""``DocumentController``: the open document of one annotator, and the session's undo stack.
+
+It turns user intents (tag this selection with that label, delete, relabel, set stance, mark
+done) into ``QUndoCommand`` objects from :mod:`annotator.qt.commands`, and tells views what
+changed through signals. It holds no widgets. Only the current annotator's work is loaded
+(blind annotation).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from annotator.core.model import Annotator, DocumentData, Label, Layer, SpanData, Status
+from annotator.core.tokens import TokenIndex
+from annotator.qt import commands as cmd
+from annotator.qt.text_view import RenderSpan, Style
+from annotator.storage import Project
+
+STANCE_GROUP = "stance"
+
+
+class DocumentController(QObject):
+    documentLoaded = Signal(int)
+    spansChanged = Signal(int, list, list)  # document id, added/changed SpanData, removed span ids
+    stanceChanged = Signal(int)
+    statusChanged = Signal(int)
+    refused = Signal(str)  # an edit the core would refuse: shown to the user, nothing stored
+
+    TOKEN_CACHE = 8
+
+    def __init__(self, project: Project, annotator: Annotator, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.annotator = annotator
+        self.undo_stack = QUndoStack(self)
+        self.document: DocumentData | None = None
+        self.spans: dict[int, SpanData] = {}
+        self._tokens: OrderedDict[int, TokenIndex] = OrderedDict()
+        self.reload_labels()
+
+    # ------------------------------------------------------------------ labels
+    def reload_labels(self) -> None:
+        self.labels: dict[int, Label] = {lab.id: lab for lab in self.project.labels()}
+        self.claim_stances: tuple[str, ...] = tuple(self.project.get_setting(
+            "claim_stances", ["supports", "refutes", "neutral"]))
+
+    def span_labels(self) -> list[Label]:
+        return [lab for lab in self.labels.values() if lab.layer != Layer.DOCUMENT]
+
+    def stance_labels(self) -> list[Label]:
+        return [lab for lab in self.labels.values() if lab.layer == Layer.DOCUMENT and lab.group == STANCE_GROUP]
+
+    # ------------------------------------------------------------------ document
+    @property
+    def document_id(self) -> int | None:
+        return self.document.id if self.document else None
+
+    def set_annotator(self, annotator: Annotator) -> None:
+        self.annotator = annotator
+        if self.document is not None:
+            self.open(self.document.id)
+
+    def open(self, document_id: int) -> DocumentData:
+        self.document = self.project.document(document_id)
+        self.spans = {s.id: s for s in self.project.spans(document_id, self.annotator.id)}
+        self.documentLoaded.emit(document_id)
+        return self.document
+
+    def tokens(self) -> TokenIndex:
+        """Token boundaries of the open document (spaCy blank tokenizer), cached per document."""
+        assert self.document is not None
+        doc_id = self.document.id
+        idx = self._tokens.get(doc_id)
+        if idx is None:
+            idx = TokenIndex(self.document.text, self.project.language)
+            self._tokens[doc_id] = idx
+            while len(self._tokens) > self.TOKEN_CACHE:
+                self._tokens.popitem(last=False)
+        else:
+            self._tokens.move_to_end(doc_id)
+        return idx
+
+    def token_at(self, pos: int) -> tuple[int, int] | None:
+        return self.tokens().token_at(pos) if self.document else None
+
+    def stance(self) -> Label | None:
+        if self.document is None:
+            return None
+        stance_ids = {lab.id for lab in self.stance_labels()}
+        for dl in self.project.document_labels(self.document.id, self.annotator.id):
+            if dl.label_id in stance_ids:
+                return self.labels[dl.label_id]
+        return None
+
+    def status(self) -> Status:
+        return self.project.status(self.document.id, self.annotator.id) if self.document else Status.TODO
+
+    def sorted_spans(self) -> list[SpanData]:
+        return sorted(self.spans.values(), key=lambda s: (s.start, -s.end, s.id))
+
+    # ------------------------------------------------------------------ rendering
+    def render_span(self, s: SpanData) -> RenderSpan:
+        lab = self.labels.get(s.label_id)
+        if lab is None:
+            self.reload_labels()
+            lab = self.labels[s.label_id]
+        assert self.document is not None
+        snippet = self.document.text[s.start:s.end]
+        if len(snippet) > 60:
+            snippet = snippet[:57] + "…"
+        tip = f"{lab.name}: {snippet}"
+        style = Style.FILL
+        if lab.layer == Layer.CLAIM:
+            style = Style.UNDERLINE
+            bits = [s.attrs.get("stance"), s.attrs.get("claimant") and f"claimant: {s.attrs['claimant']}"]
+            extra = ", ".join(b for b in bits if b)
+            if extra:
+                tip += f" ({extra})"
+        return RenderSpan(s.id, s.start, s.end, lab.color, style, tip, priority=lab.position)
+
+    # ------------------------------------------------------------------ edits
+    def _notify(self, kind: str, document_id: int, added: SpanData | None = None,
+                removed: int | None = None) -> None:
+        if kind == "spans":
+            if document_id == self.document_id:
+                if removed is not None:
+                    self.spans.pop(removed, None)
+                if added is not None:
+                    self.spans[added.id] = added
+            self.spansChanged.emit(document_id, [added] if added else [], [removed] if removed is not None else [])
+        elif kind == "stance":
+            self.stanceChanged.emit(document_id)
+        elif kind == "status":
+            self.statusChanged.emit(document_id)
+
+    def snap(self, start: int, end: int, precise: bool) -> tuple[int, int] | None:
+        if start > end:
+            start, end = end, start
+        if not precise:
+            return self.tokens().snap(start, end, "expand")
+        return (start, end) if start < end else None
+
+    def create_span(self, label_id: int, start: int, end: int, *, precise: bool = False) -> SpanData | None:
+        """Tag [start, end) (snapped to tokens unless ``precise``). Returns the span, or None if refused."""
+        if self.document is None:
+            return None
+        got = self.snap(start, end, precise)
+        if got is None or not self.document.text[got[0]:got[1]].strip():
+            self.refused.emit("Select some text first: a span cannot be empty or only white space.")
+            return None
+        start, end = got
+        lab = self.labels[label_id]
+        for s in self.spans.values():
+            if s.start == start and s.end == end and s.label_id == label_id:
+                self.refused.emit(f"This text is already tagged {lab.name}.")
+                return None
+        attrs: dict[str, Any] = {}
+        if lab.layer == Layer.CLAIM:
+            attrs = {"stance": None, "claimant": None, "claimant_span": None}
+        c = cmd.AddSpan(self.project, self._notify, self.document.id, self.annotator.id, label_id, start, end,
+                        attrs, text=f"Tag {lab.name}")
+        self.undo_stack.push(c)
+        return c.span
+
+    def delete_span(self, span_id: int) -> None:
+        span = self.spans.get(span_id)
+        if span is not None:
+            self.undo_stack.push(cmd.DeleteSpan(self.project, self._notify, span,
+                                                text=f"Delete {self.labels[span.label_id].name}"))
+
+    def relabel(self, span_id: int, label_id: int) -> None:
+        span = self.spans.get(span_id)
+        if span is None or span.label_id == label_id:
+            return
+        old, new = self.labels[span.label_id], self.labels[label_id]
+        attrs = None
+        if (old.layer == Layer.CLAIM) != (new.layer == Layer.CLAIM):
+            attrs = {"stance": None, "claimant": None, "claimant_span": None} if new.layer == Layer.CLAIM else {}
+        self.undo_stack.push(cmd.UpdateSpan(self.project, self._notify, span, label_id=label_id, attrs=attrs,
+                                            text=f"Relabel {old.name} → {new.name}"))
+
+    def set_claim(self, span_id: int, *, stance: str | None = ..., claimant_span: int | None = ...) -> None:
+        """Set a claim's stance towards the target and/or its claimant (an entity span of this document)."""
+        span = self.spans.get(span_id)
+        if span is None or self.document is None:
+            return
+        attrs = dict(span.attrs)
+        if stance is not ...:
+            attrs["stance"] = stance
+        if claimant_span is not ...:
+            ent = self.spans.get(claimant_span) if claimant_span is not None else None
+            attrs["claimant_span"] = ent.id if ent else None
+            attrs["claimant"] = self.document.text[ent.start:ent.end] if ent else None
+        if attrs != span.attrs:
+            self.undo_stack.push(cmd.UpdateSpan(self.project, self._notify, span, attrs=attrs,
+                                                text="Change claim"))
+
+    def set_stance(self, label_id: int | None) -> None:
+        if self.document is None:
+            return
+        current = self.stance()
+        if (current.id if current else None) == label_id:
+            label_id = None  # pressing the same stance again clears it
+        name = self.labels[label_id].name if label_id else "none"
+        self.undo_stack.push(cmd.SetDocumentLabel(self.project, self._notify, self.document.id,
+                                                  self.annotator.id, STANCE_GROUP, label_id,
+                                                  text=f"Stance: {name}"))
+
+    def set_status(self, status: Status) -> None:
+        if self.document is None:
+            return
+        self.undo_stack.push(cmd.SetStatus(self.project, self._notify, self.document.id, self.annotator.id,
+                                           status, text=f"Mark {status.value.replace('_', ' ')}"))

@@ -1,0 +1,114 @@
+"""The list of the open document's spans (the current annotator's only), in text order."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from annotator.core.model import Label, SpanData
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _key(s: SpanData) -> tuple[int, int, int]:
+    return (s.start, -s.end, s.id)
+
+
+class SpanListModel(QAbstractListModel):
+    SpanIdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[SpanData] = []
+        self._keys: list[tuple[int, int, int]] = []
+        self._labels: dict[int, Label] = {}
+        self._text = ""
+
+    def reset(self, text: str, spans: list[SpanData], labels: dict[int, Label]) -> None:
+        self.beginResetModel()
+        self._text, self._labels = text, labels
+        self._rows = sorted(spans, key=_key)
+        self._keys = [_key(s) for s in self._rows]
+        self.endResetModel()
+
+    def apply(self, added: list[SpanData], removed: list[int]) -> None:
+        """Incremental update: O(log n) per span to find its row, so large documents stay fast."""
+        for sid in list(removed) + [s.id for s in added]:
+            row = self.row_of(sid)
+            if row >= 0:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                del self._keys[row]
+                self.endRemoveRows()
+        for s in added:
+            row = bisect_left(self._keys, _key(s))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, s)
+            self._keys.insert(row, _key(s))
+            self.endInsertRows()
+
+    def row_of(self, span_id: int) -> int:
+        for i, s in enumerate(self._rows):
+            if s.id == span_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        s = self._rows[index.row()]
+        lab = self._labels.get(s.label_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            snippet = self._text[s.start:s.end].replace("\n", " ")
+            if len(snippet) > 48:
+                snippet = snippet[:45] + "…"
+            extra = ""
+            if s.attrs.get("stance") or s.attrs.get("claimant"):
+                extra = f"  ({', '.join(str(v) for v in (s.attrs.get('stance'), s.attrs.get('claimant')) if v)})"
+            return f"{lab.name if lab else '?'}  {snippet}{extra}"
+        if role == Qt.ItemDataRole.DecorationRole and lab is not None:
+            return QColor(lab.color)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{lab.name if lab else '?'} [{s.start}, {s.end})\n{self._text[s.start:s.end][:300]}"
+        if role == self.SpanIdRole:
+            return s.id
+        return None
+
+
+class SpanList(QListView):
+    spanActivated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("spanList")
+        self.model_ = SpanListModel(self)
+        self.setModel(self.model_)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.selectionModel().currentChanged.connect(self._current)
+
+    def _current(self, idx: QModelIndex, _prev: QModelIndex) -> None:
+        if idx.isValid():
+            self.spanActivated.emit(idx.data(SpanListModel.SpanIdRole))
+
+    def select_span(self, span_id: int | None) -> None:
+        row = self.model_.row_of(span_id) if span_id is not None else -1
+        self.selectionModel().blockSignals(True)
+        try:
+            if row < 0:
+                self.clearSelection()
+                self.setCurrentIndex(QModelIndex())
+            else:
+                idx = self.model_.index(row)
+                self.setCurrentIndex(idx)
+                self.scrollTo(idx)
+        finally:
+            self.selectionModel().blockSignals(False)
+        self.viewport().update()

@@ -1,0 +1,78 @@
+"""Document-level labels (stance towards the target) and the selected claim's attributes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from annotator.core.model import Label, SpanData
+
+
+class StancePanel(QWidget):
+    claimStanceChosen = Signal(object)  # str | None
+    claimantChosen = Signal(object)  # entity span id | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stancePanel")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.doc_box = QGroupBox("Document stance")
+        dl = QVBoxLayout(self.doc_box)
+        self.target = QLabel(wordWrap=True, objectName="stanceTarget")
+        self.target.setTextFormat(Qt.TextFormat.PlainText)
+        dl.addWidget(self.target)
+        self._row = QHBoxLayout()
+        dl.addLayout(self._row)
+        self.buttons: dict[int, QToolButton] = {}
+        lay.addWidget(self.doc_box)
+
+        self.claim_box = QGroupBox("Selected claim")
+        form = QFormLayout(self.claim_box)
+        self.claim_stance = QComboBox(objectName="claimStance")
+        self.claim_stance.setToolTip("The claim's stance towards the target")
+        self.claimant = QComboBox(objectName="claimant")
+        self.claimant.setToolTip("Who makes the claim: an entity span of this document")
+        form.addRow("&Stance:", self.claim_stance)
+        form.addRow("C&laimant:", self.claimant)
+        lay.addWidget(self.claim_box)
+        lay.addStretch(1)
+        self.claim_stance.activated.connect(lambda i: self.claimStanceChosen.emit(self.claim_stance.itemData(i)))
+        self.claimant.activated.connect(lambda i: self.claimantChosen.emit(self.claimant.itemData(i)))
+        self.show_claim(None, [], "", ())
+
+    def set_actions(self, target: str, actions: dict[int, QAction]) -> None:
+        self.target.setText(f"Towards: {target}" if target else "")
+        for b in self.buttons.values():
+            self._row.removeWidget(b)
+            b.deleteLater()
+        self.buttons = {}
+        for label_id, action in actions.items():
+            b = QToolButton(self)
+            b.setDefaultAction(action)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            self._row.addWidget(b)
+            self.buttons[label_id] = b
+
+    def show_stance(self, label: Label | None) -> None:
+        for lid, b in self.buttons.items():
+            b.defaultAction().setChecked(label is not None and label.id == lid)
+
+    def show_claim(self, claim: SpanData | None, entities: list[SpanData], text: str,
+                   stances: tuple[str, ...]) -> None:
+        self.claim_box.setEnabled(claim is not None)
+        self.claim_stance.clear()
+        self.claimant.clear()
+        self.claim_stance.addItem("—", None)
+        for s in stances:
+            self.claim_stance.addItem(s, s)
+        self.claimant.addItem("—", None)
+        for e in entities:
+            self.claimant.addItem(text[e.start:e.end][:40], e.id)
+        if claim is not None:
+            i = self.claim_stance.findData(claim.attrs.get("stance"))
+            self.claim_stance.setCurrentIndex(max(i, 0))
+            j = self.claimant.findData(claim.attrs.get("claimant_span"))
+            self.claimant.setCurrentIndex(max(j, 0))

@@ -1,0 +1,440 @@
+"""``SpanTextView``: a read-only plain-text view that draws *render spans*.
+
+The view knows nothing about projects, labels or annotators. Callers hand it plain
+:class:`RenderSpan` values and it draws them; review/adjudication (several annotators),
+pre-annotation suggestions and cross-document links reuse it without touching its internals.
+
+API
+---
+``RenderSpan(id, start, end, color, style=Style.FILL, tooltip="", priority=0)``
+    ``start``/``end``: Python ``str`` indices (code points) into the text, end exclusive.
+    ``id``: any hashable (a span id, ``("suggestion", 3)``, ...); it comes back in signals.
+    ``style``: a combination of :class:`Style` flags:
+
+    * ``FILL``: background fill in ``color`` (entities); the text colour is chosen for contrast,
+      so it reads in light and dark palettes.
+    * ``UNDERLINE``: a thick underline in ``color`` (claims); overlapping claims stack downwards.
+    * ``DASHED``: a dashed outline in ``color`` (machine suggestions), painted for visible lines only.
+    * ``OUTLINE``: a solid outline (the selected span uses it automatically).
+    * ``DISAGREEMENT``: a red wavy underline (annotators disagree here).
+
+    Where spans overlap, every style is combined; for two fills, the shorter (inner) span wins,
+    so nested entities stay visible. ``priority`` breaks ties (higher wins).
+
+``view.set_text(text)``             show plain text (never interpreted as rich text/HTML).
+``view.set_spans(spans)``           replace all render spans.
+``view.update_spans(add=(), remove=())``  add/replace spans and remove ids; only the text
+                                    blocks these spans touch are re-formatted.
+``view.spans_at(pos)``              render spans covering a code-point position.
+``view.selected_range()``           the selection as code points ``(start, end)``.
+``view.select_range(start, end)``   select code points and scroll there.
+``view.set_current_span(id)``       outline one span (``None`` clears); ``current_span()``.
+``view.position_at(point)``         code point under a viewport point.
+``view.token_at``                   optional ``callable(pos) -> (start, end) | None``; when set,
+                                    a double click selects that token.
+
+Signals: ``spanClicked(object)`` (id of the innermost span under a click, or ``None``),
+``selectionRangeChanged(int, int)`` (code points), ``cursorPositionCp(int)``.
+
+Speed: formats are computed lazily, only for blocks that become visible (scrolling, resize,
+``set_spans``), with ``QTextLayout.setFormats``; an edit re-formats only the blocks its spans
+touch. Spans are bucketed by position so a block finds its spans without scanning the rest.
+Every conversion between code points and Qt's UTF-16 positions goes through
+:class:`annotator.core.offsets.OffsetMap`.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextLayout,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from annotator.core.offsets import OffsetMap
+
+
+class Style(enum.Flag):
+    NONE = 0
+    FILL = enum.auto()
+    UNDERLINE = enum.auto()
+    DASHED = enum.auto()
+    OUTLINE = enum.auto()
+    DISAGREEMENT = enum.auto()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSpan:
+    id: Hashable
+    start: int
+    end: int
+    color: str
+    style: Style = Style.FILL
+    tooltip: str = ""
+    priority: int = 0
+
+
+_BUCKET = 2048  # code points per index bucket
+_DISAGREE = QColor("#e03131")
+
+
+def readable_text_color(background: QColor) -> QColor:
+    """Black or white, whichever contrasts more with ``background`` (WCAG relative luminance)."""
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * lin(background.redF()) + 0.7152 * lin(background.greenF()) + 0.0722 * lin(background.blueF())
+    return QColor("#000000") if lum > 0.179 else QColor("#ffffff")
+
+
+class SpanTextView(QPlainTextEdit):
+    spanClicked = Signal(object)
+    selectionRangeChanged = Signal(int, int)
+    cursorPositionCp = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                     | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setMouseTracking(True)
+        self.token_at: Callable[[int], tuple[int, int] | None] | None = None
+        self._text = ""
+        self._map = OffsetMap("")
+        self._spans: dict[Hashable, RenderSpan] = {}
+        self._buckets: dict[int, set[Hashable]] = defaultdict(set)
+        self._formatted: set[int] = set()  # block numbers whose formats are current
+        self._current: Hashable | None = None
+        self._press: QPoint | None = None
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._format_visible())
+        self.selectionChanged.connect(self._emit_selection)
+        self.cursorPositionChanged.connect(
+            lambda: self.cursorPositionCp.emit(self._map.from_utf16(min(self.textCursor().position(),
+                                                                         self._map.utf16_length))))
+
+    # ------------------------------------------------------------------ text
+    def set_text(self, text: str) -> None:
+        self._text = text
+        self._map = OffsetMap(text)
+        self._formatted.clear()
+        self._current = None
+        self.setPlainText(text)  # plain text: HTML in the input shows as literal characters
+        self._format_visible()
+
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def offset_map(self) -> OffsetMap:
+        return self._map
+
+    # ------------------------------------------------------------------ spans
+    def set_spans(self, spans: Iterable[RenderSpan]) -> None:
+        old_blocks = set(self._formatted)
+        self._spans = {s.id: s for s in spans}
+        self._buckets = defaultdict(set)
+        for s in self._spans.values():
+            self._index(s)
+        self._formatted.clear()
+        doc = self.document()
+        # drop stale formats of blocks formatted before; they are redone when visible
+        for n in old_blocks:
+            block = doc.findBlockByNumber(n)
+            if block.isValid() and block.layout().formats():
+                block.layout().clearFormats()
+                doc.markContentsDirty(block.position(), block.length())
+        self._format_visible()
+
+    def spans(self) -> list[RenderSpan]:
+        return list(self._spans.values())
+
+    def update_spans(self, add: Iterable[RenderSpan] = (), remove: Iterable[Hashable] = ()) -> None:
+        touched: list[tuple[int, int]] = []
+        for sid in remove:
+            old = self._spans.pop(sid, None)
+            if old is not None:
+                self._unindex(old)
+                touched.append((old.start, old.end))
+        for s in add:
+            old = self._spans.get(s.id)
+            if old is not None:
+                self._unindex(old)
+                touched.append((old.start, old.end))
+            self._spans[s.id] = s
+            self._index(s)
+            touched.append((s.start, s.end))
+        self._invalidate(touched)
+
+    def span(self, span_id: Hashable) -> RenderSpan | None:
+        return self._spans.get(span_id)
+
+    def _index(self, s: RenderSpan) -> None:
+        for b in range(s.start // _BUCKET, max(s.start, s.end - 1) // _BUCKET + 1):
+            self._buckets[b].add(s.id)
+
+    def _unindex(self, s: RenderSpan) -> None:
+        for b in range(s.start // _BUCKET, max(s.start, s.end - 1) // _BUCKET + 1):
+            self._buckets[b].discard(s.id)
+
+    def _spans_in(self, start: int, end: int) -> list[RenderSpan]:
+        ids: set[Hashable] = set()
+        for b in range(start // _BUCKET, max(start, end - 1) // _BUCKET + 1):
+            got = self._buckets.get(b)
+            if got:
+                ids |= got
+        out = []
+        for i in ids:
+            s = self._spans[i]
+            if s.start < end and s.end > start:
+                out.append(s)
+        return out
+
+    def spans_at(self, pos: int) -> list[RenderSpan]:
+        """Spans covering ``pos``, innermost (shortest) first."""
+        hits = [s for s in self._spans_in(pos, pos + 1) if s.start <= pos < s.end]
+        return sorted(hits, key=lambda s: (s.end - s.start, -s.priority))
+
+    def set_current_span(self, span_id: Hashable | None) -> None:
+        touched = [(s.start, s.end) for s in (self._spans.get(self._current), self._spans.get(span_id)) if s]
+        self._current = span_id
+        self._invalidate(touched)
+        self.viewport().update()
+
+    def current_span(self) -> Hashable | None:
+        return self._current if self._current in self._spans else None
+
+    # ------------------------------------------------------------------ selection
+    def selected_range(self) -> tuple[int, int]:
+        c = self.textCursor()
+        return (self._map.from_utf16(c.selectionStart(), snap="left"),
+                self._map.from_utf16(c.selectionEnd(), snap="right"))
+
+    def select_range(self, start: int, end: int) -> None:
+        c = QTextCursor(self.document())
+        c.setPosition(self._map.to_utf16(start))
+        c.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(c)
+        self.ensureCursorVisible()
+
+    def scroll_to(self, pos: int) -> None:
+        c = QTextCursor(self.document())
+        c.setPosition(self._map.to_utf16(pos))
+        self.setTextCursor(c)
+        self.centerCursor()
+
+    def position_at(self, point: QPoint) -> int:
+        return self._map.from_utf16(self.cursorForPosition(point).position())
+
+    def _emit_selection(self) -> None:
+        s, e = self.selected_range()
+        self.selectionRangeChanged.emit(s, e)
+
+    # ------------------------------------------------------------------ formatting
+    def _invalidate(self, ranges: list[tuple[int, int]]) -> None:
+        if not ranges:
+            return
+        doc = self.document()
+        for start, end in ranges:
+            b = doc.findBlock(self._map.to_utf16(min(start, self._map.length)))
+            last = doc.findBlock(self._map.to_utf16(min(max(end - 1, start), self._map.length))).blockNumber()
+            while b.isValid() and b.blockNumber() <= last:
+                n = b.blockNumber()
+                self._formatted.discard(n)  # off screen: formatted again when it becomes visible
+                b = b.next()
+        self._format_visible()
+
+    def _visible_blocks(self) -> Iterable[QTextBlock]:
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().rect().height()
+        while block.isValid():
+            geo = self.blockBoundingGeometry(block).translated(offset)
+            if geo.top() > bottom:
+                break
+            yield block
+            block = block.next()
+
+    def _format_visible(self) -> None:
+        doc = self.document()
+        for block in list(self._visible_blocks()):
+            n = block.blockNumber()
+            if n in self._formatted:
+                continue
+            self._formatted.add(n)
+            ranges = self._block_formats(block)
+            layout = block.layout()
+            if not ranges and not layout.formats():
+                continue
+            layout.setFormats(ranges)
+            doc.markContentsDirty(block.position(), block.length())
+
+    def _block_formats(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
+        m = self._map
+        b16 = block.position()
+        e16 = b16 + block.length() - 1  # without the block separator
+        bs, be = m.from_utf16(b16), m.from_utf16(min(e16, m.utf16_length), snap="right")
+        if be <= bs:
+            return []
+        spans = self._spans_in(bs, be)
+        if not spans and self._current is None:
+            return []
+        cuts = {bs, be}
+        for s in spans:
+            cuts.add(max(s.start, bs))
+            cuts.add(min(s.end, be))
+        points = sorted(cuts)
+        out: list[QTextLayout.FormatRange] = []
+        for a, z in zip(points, points[1:]):
+            cover = [s for s in spans if s.start <= a and s.end >= z]
+            if not cover:
+                continue
+            fmt = self._merge(cover)
+            if fmt is None:
+                continue
+            r = QTextLayout.FormatRange()
+            r.start = m.to_utf16(a) - b16
+            r.length = m.to_utf16(z) - m.to_utf16(a)
+            r.format = fmt
+            out.append(r)
+        return out
+
+    def _merge(self, cover: list[RenderSpan]) -> QTextCharFormat | None:
+        fmt = QTextCharFormat()
+        used = False
+        fills = [s for s in cover if s.style & Style.FILL]
+        if fills:
+            inner = min(fills, key=lambda s: (s.end - s.start, -s.priority))
+            bg = QColor(inner.color)
+            fmt.setBackground(bg)
+            fmt.setForeground(readable_text_color(bg))
+            used = True
+        if any(s.style & Style.DISAGREEMENT for s in cover):
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(_DISAGREE)
+            used = True
+        return fmt if used else None
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, e: QPaintEvent) -> None:
+        self._format_visible()
+        super().paintEvent(e)
+        blocks = list(self._visible_blocks())
+        if not blocks or not self._spans:
+            return
+        m = self._map
+        vs = m.from_utf16(blocks[0].position())
+        ve = m.from_utf16(min(blocks[-1].position() + blocks[-1].length() - 1, m.utf16_length), snap="right")
+        visible = sorted(self._spans_in(vs, max(ve, vs + 1)), key=lambda s: (s.start, -s.end))
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        try:
+            # claims: a thick underline; nested/overlapping claims stack downwards
+            lines = [s for s in visible if s.style & Style.UNDERLINE]
+            depth: dict[Hashable, int] = {}
+            open_: list[RenderSpan] = []
+            for s in lines:
+                open_ = [o for o in open_ if o.end > s.start]
+                used = {depth[o.id] for o in open_}
+                depth[s.id] = next(i for i in range(len(used) + 1) if i not in used)
+                open_.append(s)
+            for s in lines:
+                self._paint(painter, blocks, s, QColor(s.color), Qt.PenStyle.SolidLine, 2.5,
+                            underline=depth[s.id])
+            for s in visible:
+                if s.style & (Style.DASHED | Style.OUTLINE):
+                    style = Qt.PenStyle.DashLine if s.style & Style.DASHED else Qt.PenStyle.SolidLine
+                    self._paint(painter, blocks, s, QColor(s.color), style, 1.2)
+            current = self._spans.get(self._current)
+            if current is not None:
+                self._paint(painter, blocks, current, self.palette().highlight().color(),
+                            Qt.PenStyle.SolidLine, 2.0)
+        finally:
+            painter.end()
+
+    def _paint(self, painter: QPainter, blocks: list[QTextBlock], s: RenderSpan, color: QColor,
+               style: Qt.PenStyle, width: float, underline: int | None = None) -> None:
+        """Outline ``s`` (or, with ``underline=depth``, underline it) on the visible lines."""
+        pen = QPen(color, width, style)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        s16, e16 = self._map.to_utf16(s.start), self._map.to_utf16(s.end)
+        offset = self.contentOffset()
+        for block in blocks:
+            b16 = block.position()
+            if b16 + block.length() <= s16 or b16 >= e16:
+                continue
+            geo = self.blockBoundingGeometry(block).translated(offset)
+            layout = block.layout()
+            a, z = max(s16, b16) - b16, min(e16, b16 + block.length() - 1) - b16
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                ls, le = line.textStart(), line.textStart() + line.textLength()
+                if le <= a or ls >= z:
+                    continue
+                x1 = line.cursorToX(max(a, ls))[0]
+                x2 = line.cursorToX(min(z, le))[0]
+                rect = QRectF(geo.left() + min(x1, x2), geo.top() + line.y(), abs(x2 - x1), line.height())
+                if underline is None:
+                    painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 2, 2)
+                else:
+                    y = rect.bottom() - 1 - 3 * underline
+                    painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+
+    # ------------------------------------------------------------------ mouse
+    def mousePressEvent(self, e: QMouseEvent) -> None:
+        self._press = e.position().toPoint()
+        super().mousePressEvent(e)
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        super().mouseReleaseEvent(e)
+        if self._press is not None and (e.position().toPoint() - self._press).manhattanLength() < 4 \
+                and e.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            hits = self.spans_at(self.position_at(e.position().toPoint()))
+            self.spanClicked.emit(hits[0].id if hits else None)
+        self._press = None
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:
+        if self.token_at is None:
+            super().mouseDoubleClickEvent(e)
+            return
+        hit = self.token_at(self.position_at(e.position().toPoint()))
+        if hit is None:
+            super().mouseDoubleClickEvent(e)
+            return
+        self.select_range(*hit)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            vp = self.viewport().mapFrom(self, e.pos())
+            hits = self.spans_at(self.position_at(vp)) if self._spans else []
+            tips = [s.tooltip for s in hits if s.tooltip]
+            if tips:
+                # escaped: span text and labels are never interpreted as HTML
+                QToolTip.showText(e.globalPos(), "<qt>" + "<br>".join(html.escape(t) for t in tips) + "</qt>",
+                                  self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
+    def resizeEvent(self, e) -> None:  # noqa: ANN001
+        super().resizeEvent(e)
+        self._format_visible()
