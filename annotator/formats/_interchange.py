@@ -1,0 +1,81 @@
+"""Shared pieces of the export/interchange formats: the registry entry, token alignment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.formats.records import ExportContext, Issue, Record
+
+RecordReader = Callable[..., Iterator[Record | InputError]]
+
+
+@dataclass(frozen=True)
+class Interchange:
+    """An export writer class and the reader that loads the same files back.
+
+    ``writer(path, ctx)`` has ``write(record) -> list[Issue]`` and ``close()``; it writes to
+    ``path`` (a temporary name the export service renames when all went well). ``directory``
+    formats write a folder. ``read(path, **options)`` yields ``Record`` or ``InputError``.
+    """
+
+    writer: Any
+    read: RecordReader
+    suffix: str
+    directory: bool = False
+    token_aligned: bool = False  # does the format need spans on token boundaries?
+
+
+@lru_cache(maxsize=8)
+def blank(lang: str):
+    import spacy
+
+    return spacy.blank(lang)
+
+
+def align(doc: Any, rec: Record, mode: str) -> tuple[list[tuple[int, Any]], list[Issue]]:
+    """spaCy ``Span``s for ``rec.spans`` on ``doc``'s tokens: (index into rec.spans, Span).
+
+    A span already on token boundaries is taken as is. Otherwise ``expand`` grows it to the
+    tokens it touches, ``contract`` shrinks it to the tokens wholly inside it, ``skip``
+    leaves it out. Every snapped or skipped span is returned as an ``Issue``.
+    """
+    out: list[tuple[int, Any]] = []
+    issues: list[Issue] = []
+    where = rec.where or rec.title or rec.content_hash
+    for i, s in enumerate(rec.spans):
+        sp = doc.char_span(s.start, s.end, label=s.label)
+        if sp is None and mode in ("expand", "contract"):
+            sp = doc.char_span(s.start, s.end, label=s.label, alignment_mode=mode)
+            if sp is not None and len(sp):
+                issues.append(Issue("snapped", where, s.label, s.start, s.end,
+                                    f"-> [{sp.start_char}, {sp.end_char}) {sp.text!r} ({mode})"))
+            else:
+                sp = None
+                issues.append(Issue("skipped", where, s.label, s.start, s.end,
+                                    f"{rec.text[s.start:s.end]!r}: no whole token inside ({mode})"))
+        elif sp is None:
+            issues.append(Issue("skipped", where, s.label, s.start, s.end,
+                                f"{rec.text[s.start:s.end]!r}: not on token boundaries (skip)"))
+        if sp is not None:
+            out.append((i, sp))
+    return out, issues
+
+
+def check_offsets(rec: Record, where: str) -> None:
+    n = len(rec.text)
+    for s in rec.spans:
+        if not (0 <= s.start < s.end <= n):
+            raise InputError(f"span {s.label} [{s.start}, {s.end}) lies outside the text (length {n})", where)
+    for r in rec.relations:
+        if not (0 <= r.head < len(rec.spans) and 0 <= r.tail < len(rec.spans)):
+            raise InputError(f"relation {r.kind} points at a span that is not there", where)
+
+
+def open_text(path: Path):
+    """Open a text file for writing exactly: UTF-8, and \\n stays \\n on every platform."""
+    return path.open("w", encoding="utf-8", newline="")

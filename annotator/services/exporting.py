@@ -1,0 +1,426 @@
+"""Export a project's annotations as training data (spaCy, Prodigy, doccano, CoNLL, brat,
+CSV, native JSONL). See docs/formats.md for every rule.
+
+- **View**: one annotator's work, the gold set (``project.gold()``), or a *merged* view:
+  for each document, the annotators (not gold) who worked on it vote, and a span (same
+  start, end, layer, label), a relation or a document label is kept when a strict majority
+  of them made it. A claim's attributes are the most common among the votes for it.
+- **Documents**: those the view has worked on (a span, a document label, or a status other
+  than todo); ``all_documents`` adds the untouched ones (they would teach "no entities").
+- **Split**: fractions such as (0.8, 0.1, 0.1) give ``train``/``dev``/``test``; documents are
+  shuffled with ``random.Random(seed)`` and cut by largest remainder, per stance when
+  ``stratify`` (so each part keeps the stance mix), in id order before shuffling.
+- **Streaming**: documents are read and written in batches; memory stays bounded apart from
+  the writer's own buffer (spaCy's ``DocBin``; use ``shard_docs`` for huge projects).
+- **Files**: everything is written under a temporary name next to the target and renamed
+  into place when complete (``os.replace``); a cancelled or failed export leaves nothing. An
+  existing target is refused unless ``force``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import random
+import shutil
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Layer, Role, Status
+from annotator.formats import REGISTRY
+from annotator.formats._interchange import Interchange
+from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
+from annotator.services.importing import Cancelled
+from annotator.storage import Project
+from annotator.storage.project import AS, DL, D, R, S, ST  # noqa: F401
+
+FORMAT_MODULES = ("spacy_docbin", "prodigy", "doccano", "conll", "brat", "spans_csv", "native")
+ALIASES = {"csv": "spans_csv"}
+SPLIT_NAMES = ("train", "dev", "test")
+BATCH = 500
+
+Progress = Callable[[int, int, str], None]
+
+
+class ExportError(AnnotatorError):
+    pass
+
+
+class OutputExists(ExportError):
+    pass
+
+
+def load_formats() -> dict[str, Interchange]:
+    for mod in FORMAT_MODULES:
+        try:
+            importlib.import_module(f"annotator.formats.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"annotator.formats.{mod}":
+                raise
+    return {k: v.writer for k, v in REGISTRY.items() if isinstance(v.writer, Interchange)}
+
+
+def interchange(name: str) -> Interchange:
+    fmts = load_formats()
+    name = ALIASES.get(name, name)
+    if name not in fmts:
+        raise ExportError(f"unknown format {name!r} (known: {', '.join(sorted(fmts))})")
+    return fmts[name]
+
+
+@dataclass
+class View:
+    name: str
+    annotator_ids: list[int]
+    merged: bool = False
+
+
+def select_view(project: Project, *, annotator: str | None = None, gold: bool = False,
+                merged: bool = False) -> View:
+    if sum((annotator is not None, gold, merged)) != 1:
+        raise ExportError("choose exactly one of an annotator, the gold set, or the merged view")
+    if gold:
+        g = project.gold()
+        return View(g.name, [g.id])
+    if merged:
+        ids = [a.id for a in project.annotators() if a.role != Role.GOLD]
+        return View("merged", ids, merged=True)
+    a = project.annotator(annotator or "")
+    if a is None:
+        names = ", ".join(x.name for x in project.annotators(include_gold=True)) or "none"
+        raise ExportError(f"no annotator {annotator!r} in this project (there are: {names})")
+    return View(a.name, [a.id])
+
+
+@dataclass
+class ExportReport:
+    path: Path | None = None
+    documents: int = 0
+    spans: int = 0
+    per_split: dict[str, int] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, kind: str) -> int:
+        return sum(1 for i in self.issues if i.kind == kind)
+
+    def summary(self) -> str:
+        parts = [f"{self.documents} document{'s' if self.documents != 1 else ''}", f"{self.spans} spans"]
+        if self.per_split:
+            parts.append(" / ".join(f"{k} {v}" for k, v in self.per_split.items()))
+        for kind, what in (("snapped", "snapped to tokens"), ("skipped", "skipped (not on tokens)"),
+                           ("overlap", "overlapping entities left out of doc.ents"),
+                           ("not-carried", "not carried by the format")):
+            n = self.count(kind)
+            if n:
+                parts.append(f"{n} {what}")
+        return f"exported to {self.path}: " + ", ".join(parts) + f" ({self.seconds:.1f} s)"
+
+
+# ---------------------------------------------------------------------------- reading a view
+class _Labels:
+    def __init__(self, project: Project) -> None:
+        self.by_id = {lab.id: lab for lab in project.labels()}
+
+
+def worked_documents(project: Project, view: View) -> list[int]:
+    """Ids of documents the view's annotators have worked on, in id order."""
+    aids = view.annotator_ids
+    if not aids:
+        return []
+    with project.read() as c:
+        ids = set(c.execute(select(S.c.document_id).where(S.c.annotator_id.in_(aids)).distinct()).scalars())
+        ids.update(c.execute(select(DL.c.document_id).where(DL.c.annotator_id.in_(aids)).distinct()).scalars())
+        ids.update(c.execute(select(ST.c.document_id).where(ST.c.annotator_id.in_(aids),
+                                                            ST.c.status != str(Status.TODO)).distinct()).scalars())
+    return sorted(ids)
+
+
+def _workers(spans: Iterable[Any], dls: Iterable[Any], sts: Iterable[Any]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = defaultdict(set)
+    for r in spans:
+        out[r.document_id].add(r.annotator_id)
+    for r in dls:
+        out[r.document_id].add(r.annotator_id)
+    for r in sts:
+        if r.status != str(Status.TODO):
+            out[r.document_id].add(r.annotator_id)
+    return out
+
+
+def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _Labels | None = None,
+                 names: dict[int, str] | None = None) -> list[Record]:
+    """The view's records for these documents (one query per table)."""
+    labels = labels or _Labels(project)
+    if names is None:
+        names = {a.id: a.name for a in project.annotators(include_gold=True)}
+    aids = view.annotator_ids
+    ids = list(doc_ids)
+    with project.read() as c:
+        docs = c.execute(select(D).where(D.c.id.in_(ids)).order_by(D.c.id)).all()
+        spans = c.execute(select(S.c.id, S.c.document_id, S.c.annotator_id, S.c.label_id, S.c.start, S.c.end,
+                                 S.c.attrs, S.c.origin).where(S.c.document_id.in_(ids), S.c.annotator_id.in_(aids))
+                          ).all()
+        rels = c.execute(select(R.c.annotator_id, R.c.head_span_id, R.c.tail_span_id, R.c.kind)
+                         .join(S, S.c.id == R.c.head_span_id)
+                         .where(S.c.document_id.in_(ids), R.c.annotator_id.in_(aids)).order_by(R.c.id)).all()
+        dls = c.execute(select(DL.c.document_id, DL.c.annotator_id, DL.c.label_id)
+                        .where(DL.c.document_id.in_(ids), DL.c.annotator_id.in_(aids))).all()
+        sts = c.execute(select(ST.c.document_id, ST.c.annotator_id, ST.c.status)
+                        .where(ST.c.document_id.in_(ids), ST.c.annotator_id.in_(aids))).all()
+    # per (document, annotator): spans, relations, cats, status
+    by: dict[tuple[int, int], Record] = {}
+    span_at: dict[int, tuple[tuple[int, int], int]] = {}
+
+    def rec_for(d: int, a: int) -> Record:
+        key = (d, a)
+        if key not in by:
+            by[key] = Record("", annotator=names.get(a, str(a)))
+        return by[key]
+
+    for r in spans:
+        lab = labels.by_id[r.label_id]
+        rec = rec_for(r.document_id, r.annotator_id)
+        span_at[r.id] = ((r.document_id, r.annotator_id), len(rec.spans))
+        rec.spans.append(RecSpan(r.start, r.end, lab.name, str(lab.layer), dict(r.attrs or {}), r.origin))
+    for r in rels:
+        if r.head_span_id in span_at and r.tail_span_id in span_at:
+            key, h = span_at[r.head_span_id]
+            _, t = span_at[r.tail_span_id]
+            by[key].relations.append(RecRelation(h, t, r.kind))
+    for r in dls:
+        lab = labels.by_id[r.label_id]
+        rec_for(r.document_id, r.annotator_id).cats[lab.group or "stance"] = lab.name
+    for r in sts:
+        rec_for(r.document_id, r.annotator_id).status = r.status
+    workers = _workers(spans, dls, sts) if view.merged else {}
+    out = []
+    for d in docs:
+        if view.merged:
+            parts = [by[(d.id, a)].canonical() for a in sorted(workers.get(d.id, ())) if (d.id, a) in by]
+            rec = merge(parts)
+        else:
+            rec = by.get((d.id, aids[0])) or Record("", annotator=view.name)
+            rec.canonical()
+        rec.text, rec.title, rec.source, rec.url, rec.published = d.text, d.title, d.source, d.url, d.published
+        rec.meta, rec.content_hash = dict(d.meta or {}), d.content_hash
+        rec.annotator = view.name
+        out.append(rec)
+    return out
+
+
+def _attrs_key(a: dict[str, Any]) -> bytes:
+    return orjson.dumps(a, option=orjson.OPT_SORT_KEYS)
+
+
+def merge(parts: Sequence[Record]) -> Record:
+    """Strict-majority merge of several annotators' records of one document."""
+    n = len(parts)
+    out = Record("", annotator="merged")
+    if not n:
+        return out
+    votes: dict[tuple, list[RecSpan]] = defaultdict(list)
+    for rec in parts:
+        for key in {(s.start, s.end, s.layer, s.label) for s in rec.spans}:
+            votes[key].append(next(s for s in rec.spans if (s.start, s.end, s.layer, s.label) == key))
+    index: dict[tuple, int] = {}
+    for key in sorted(votes):
+        vs = votes[key]
+        if 2 * len(vs) > n:
+            attrs_votes = Counter(_attrs_key(s.attrs) for s in vs)
+            best = min(attrs_votes, key=lambda k: (-attrs_votes[k], k))
+            origin = Counter(s.origin for s in vs).most_common(1)[0][0]
+            index[key] = len(out.spans)
+            out.spans.append(RecSpan(key[0], key[1], key[3], key[2], orjson.loads(best), origin))
+    rel_votes: Counter = Counter()
+    for rec in parts:
+        keys = [(s.start, s.end, s.layer, s.label) for s in rec.spans]
+        rel_votes.update({(keys[r.head], keys[r.tail], r.kind) for r in rec.relations})
+    for (h, t, kind), v in sorted(rel_votes.items()):
+        if 2 * v > n and h in index and t in index:
+            out.relations.append(RecRelation(index[h], index[t], kind))
+    groups = {g for rec in parts for g in rec.cats}
+    for g in sorted(groups):
+        c = Counter(rec.cats[g] for rec in parts if g in rec.cats)
+        label, v = min(c.items(), key=lambda kv: (-kv[1], kv[0]))
+        if 2 * v > n:
+            out.cats[g] = label
+    if all(rec.status == str(Status.DONE) for rec in parts):
+        out.status = str(Status.DONE)
+    return out.canonical()
+
+
+def stance_of(project: Project, view: View, doc_ids: Sequence[int]) -> dict[int, str]:
+    """Each document's stance under the view (for stratified splits)."""
+    out: dict[int, str] = {}
+    labels = _Labels(project)
+    for i in range(0, len(doc_ids), BATCH):
+        for rec_id, rec in zip(doc_ids[i:i + BATCH], load_records(project, view, doc_ids[i:i + BATCH], labels)):
+            out[rec_id] = rec.cats.get("stance", "")
+    return out
+
+
+def assign_splits(doc_ids: Sequence[int], fractions: Sequence[float], seed: int,
+                  strata: dict[int, str] | None = None) -> dict[int, str]:
+    """Seeded split: per stratum (sorted), shuffle the sorted ids and cut by largest remainder."""
+    if not 2 <= len(fractions) <= 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-6:
+        raise ExportError("a split is 2 or 3 fractions that add up to 1, e.g. 0.8,0.1,0.1")
+    names = SPLIT_NAMES[:len(fractions)]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for d in doc_ids:
+        groups[(strata or {}).get(d, "")].append(d)
+    rng = random.Random(seed)
+    out: dict[int, str] = {}
+    for key in sorted(groups):
+        members = sorted(groups[key])
+        rng.shuffle(members)
+        exact = [f * len(members) for f in fractions]
+        counts = [int(x) for x in exact]
+        for i in sorted(range(len(exact)), key=lambda i: (-(exact[i] - counts[i]), i))[:len(members) - sum(counts)]:
+            counts[i] += 1
+        pos = 0
+        for name, k in zip(names, counts):
+            for d in members[pos:pos + k]:
+                out[d] = name
+            pos += k
+    return out
+
+
+# ---------------------------------------------------------------------------- writing
+@dataclass
+class ExportOptions:
+    fmt: str
+    out: Path
+    annotator: str | None = None
+    gold: bool = False
+    merged: bool = False
+    split: Sequence[float] | None = None
+    seed: int = 0
+    stratify: bool = False
+    align: str = "expand"
+    force: bool = False
+    all_documents: bool = False
+    shard_docs: int = 0
+    language: str | None = None
+
+
+def context(project: Project, view: View, align: str, shard_docs: int = 0, language: str | None = None
+            ) -> ExportContext:
+    labs = project.labels()
+    cats: dict[str, list[str]] = defaultdict(list)
+    for lab in labs:
+        if lab.layer == Layer.DOCUMENT:
+            cats[lab.group or "stance"].append(lab.name)
+    return ExportContext(
+        language=language or project.language, align=align, view=view.name,
+        labels=tuple({"name": lab.name, "layer": str(lab.layer), "color": lab.color, "hotkey": lab.hotkey,
+                      "description": lab.description, "group": lab.group} for lab in labs),
+        categories={g: tuple(v) for g, v in cats.items()}, shard_docs=shard_docs)
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+    elif p.exists() or p.is_symlink():
+        p.unlink()
+
+
+def _replace(tmp: Path, out: Path, force: bool) -> None:
+    if out.exists() or out.is_symlink():
+        if not force:
+            raise OutputExists(f"{out} exists; use --force to overwrite it")
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+        try:
+            os.replace(tmp, out)
+        except OSError:
+            os.replace(old, out)
+            raise
+        _remove(old)
+    else:
+        os.replace(tmp, out)
+
+
+def export(project: Project, opts: ExportOptions, *, progress: Progress | None = None,
+           cancelled: Callable[[], bool] | None = None) -> ExportReport:
+    t0 = time.perf_counter()
+    fmt = interchange(opts.fmt)
+    if opts.align not in ("expand", "contract", "skip"):
+        raise ExportError("--align is expand, contract or skip")
+    out = Path(opts.out).expanduser().absolute()
+    if (out.exists() or out.is_symlink()) and not opts.force:
+        raise OutputExists(f"{out} exists; use --force to overwrite it")
+    if not out.parent.is_dir():
+        raise ExportError(f"{out.parent}: no such folder")
+    view = select_view(project, annotator=opts.annotator, gold=opts.gold, merged=opts.merged)
+    if opts.all_documents:
+        with project.read() as c:
+            doc_ids = list(c.execute(select(D.c.id).order_by(D.c.id)).scalars())
+    else:
+        doc_ids = worked_documents(project, view)
+    ctx = context(project, view, opts.align, opts.shard_docs, opts.language)
+    splits: dict[int, str] | None = None
+    if opts.split:
+        strata = stance_of(project, view, doc_ids) if opts.stratify else None
+        splits = assign_splits(doc_ids, list(opts.split), opts.seed, strata)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    _remove(tmp)
+    report = ExportReport(path=out)
+    writers: dict[str | None, Any] = {}
+    total = len(doc_ids)
+
+    def target(split: str | None) -> Path:
+        if split is None:
+            return tmp
+        if fmt.directory or opts.shard_docs and fmt.suffix == ".spacy":
+            return tmp / split
+        return tmp / f"{split}{fmt.suffix}"
+
+    try:
+        if splits is not None:
+            tmp.mkdir()
+            for name in SPLIT_NAMES[:len(opts.split or ())]:
+                writers[name] = fmt.writer(target(name), ctx)
+                report.per_split[name] = 0
+        else:
+            writers[None] = fmt.writer(tmp, ctx)
+        labels = _Labels(project)
+        names = {a.id: a.name for a in project.annotators(include_gold=True)}
+        if progress:
+            progress(0, total, "")
+        for i in range(0, total, BATCH):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            chunk = doc_ids[i:i + BATCH]
+            for d, rec in zip(chunk, load_records(project, view, chunk, labels, names)):
+                rec.where = f"document {d}" + (f" ({rec.title[:40]})" if rec.title else "")
+                split = splits[d] if splits is not None else None
+                report.issues.extend(writers[split].write(rec))
+                report.documents += 1
+                report.spans += len(rec.spans)
+                if split is not None:
+                    report.per_split[split] += 1
+            if progress:
+                progress(min(i + BATCH, total), total, f"{min(i + BATCH, total):,} of {total:,} documents")
+        for w in writers.values():
+            w.close()
+        writers.clear()
+        _replace(tmp, out, opts.force)
+    except BaseException:
+        for w in writers.values():
+            try:
+                w.close()
+            except Exception:  # noqa: BLE001  (the original error is what matters)
+                pass
+        _remove(tmp)
+        raise
+    report.seconds = time.perf_counter() - t0
+    return report
