@@ -108,14 +108,19 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def normalise_entity(name: str) -> str:
-    """"Veldorian" and "Veldoria's" meet "Veldoria": casefold, drop possessives and common
-    demonym endings (a heuristic; enough for matching, not for display)."""
-    s = " ".join(_WORD.findall(name.casefold()))
-    s = re.sub(r"'s\b|’s\b", "", s)
-    for suffix in ("ians", "ian", "ans", "an", "ese", "ish"):
-        if len(s) > len(suffix) + 3 and s.endswith(suffix):
-            return s[: -len(suffix)]
-    return s
+    """"Veldorian", "Veldoria's" and "Veldoria" meet as "veldor": casefold, drop possessives,
+    and strip common place-name and demonym endings from the last word (a heuristic for
+    matching, never shown)."""
+    s = re.sub(r"['’]s\b", "", name.casefold())
+    words = _WORD.findall(s)
+    if not words:
+        return ""
+    last = words[-1]
+    for suffix in ("ians", "ian", "ans", "ia", "an", "ese", "ish", "a"):
+        if len(last) > len(suffix) + 3 and last.endswith(suffix):
+            last = last[: -len(suffix)]
+            break
+    return " ".join([*words[:-1], last])
 
 
 def _entity_overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -135,8 +140,9 @@ class Suggestion:
     conflicts: tuple[Conflict, ...] = ()
 
 
-TEXT_WEIGHT = 0.7
-ENTITY_WEIGHT = 0.3
+TEXT_WEIGHT = 0.6
+ENTITY_WEIGHT = 0.25
+QUANTITY_WEIGHT = 0.15  # both claims give a figure for the same counted thing (troops, killed …)
 SUGGEST_THRESHOLD = 0.2
 
 
@@ -169,6 +175,7 @@ def suggest_links(claims: Sequence[Claim], *, threshold: float = SUGGEST_THRESHO
     """Pairs of claims in different documents worth linking, best first."""
     exclude = exclude or set()
     sim = similarity_matrix([c.text for c in claims])
+    counted = [{q.counted for q in parse_quantities(c.text) if q.counted} for c in claims]
     out = []
     for i, a in enumerate(claims):
         for j in range(i + 1, len(claims)):
@@ -179,7 +186,7 @@ def suggest_links(claims: Sequence[Claim], *, threshold: float = SUGGEST_THRESHO
                 continue
             ts = float(sim[i, j])
             eo = _entity_overlap(a.entities, b.entities)
-            score = TEXT_WEIGHT * ts + ENTITY_WEIGHT * eo
+            score = TEXT_WEIGHT * ts + ENTITY_WEIGHT * eo + (QUANTITY_WEIGHT if counted[i] & counted[j] else 0.0)
             conflicts = tuple(figure_conflicts(a.text, b.text))
             if score >= threshold or conflicts:
                 kind = LinkKind.CONTRADICTS if conflicts else LinkKind.SAME

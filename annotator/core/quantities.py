@@ -304,6 +304,10 @@ def _number_at(toks, lower, i: int) -> tuple[float, int] | None:
         return None
 
 
+_YEAR_BEFORE = {"in", "since", "of", "by", "from", "until", "till", "the", "year", "before", "after", "during",
+                "early", "late", "mid", "spring", "summer", "autumn", "winter", "fall"}
+
+
 def _is_date(toks, lower, i: int, j: int, value: float) -> bool:
     tok = toks[i][0]
     if j != i + 1 or not tok.isdigit():
@@ -313,6 +317,9 @@ def _is_date(toks, lower, i: int, j: int, value: float) -> bool:
     if prev in _MONTHS or nxt in _MONTHS:  # "March 4", "5 March"
         return True
     if len(tok) == 4 and 1800 <= value <= 2199:
-        # a year, unless it plainly counts something ("2000 people")
-        return not (nxt.endswith("s") and nxt.isalpha() and nxt not in ("was", "is", "has", "as"))
+        # a year ("since 2021", "the 2019 ceasefire", "in 2025."), unless it plainly counts
+        # something ("2000 people fled")
+        if prev in _YEAR_BEFORE or not nxt.isalpha() or j >= len(toks) or toks[j][0][0].isupper():
+            return True
+        return False
     return False

@@ -1,0 +1,138 @@
+"""Story grouping, link edits with undo, conflict flags, claim-pairs export and link agreement."""
+
+import pytest
+
+from annotator.core.claim_matching import LinkKind
+from annotator.core.model import Layer
+from annotator.formats import REGISTRY
+from annotator.formats.claim_pairs import read_pairs
+from annotator.services import stories as svc
+from annotator.storage.claims import ClaimStore
+
+
+def add_bulletin_claim(p, who):
+    """The figure the bulletin reports for troops, as an annotator would mark it."""
+    doc = p.document(3)
+    quote = "18,000 soldiers are deployed"
+    start = doc.text.index(quote)
+    a = p.annotator(who)
+    return p.add_span(3, a.id, p.label_by_name("CLAIM", Layer.CLAIM).id, start, start + len(quote))
+
+
+@pytest.fixture
+def grouped(sample_project):
+    (story,) = svc.group_stories(sample_project)
+    return sample_project, story
+
+
+def test_grouping_finds_the_border_story(grouped):
+    p, story = grouped
+    assert set(story.document_ids) == {1, 2, 3, 6}, "three reports and the social-media piece, not strike or chip"
+    assert "Brezno" in story.title
+    store = ClaimStore(p)
+    store.set_story_documents(story.id, [1, 2, 3])  # the lead takes the social piece out by hand
+    again = svc.group_stories(p)
+    assert store.story(story.id).document_ids == (1, 2, 3) and store.story(story.id).origin == "manual"
+    assert all(6 not in s.document_ids or s.origin == "auto" for s in again)
+    assert {d for s in store.stories() for d in s.document_ids} <= {1, 2, 3, 6}
+
+
+def test_link_edits_undo_redo_and_conflicts(grouped):
+    p, story = grouped
+    alice = p.annotator("alice")
+    bulletin = add_bulletin_claim(p, "alice")
+    board = svc.story_board(p, story.id, alice.id)
+    assert [a.id for a in board.articles] == [1, 2, 3, 6]
+    wire, herald = board.claims[1][0], board.claims[2][0]
+    (flag,) = board.flags
+    assert {flag.a.span_id, flag.b.span_id} == {herald.span_id, bulletin.id} and not flag.confirmed
+    assert "troops" in flag.describe()
+
+    e1 = svc.link_claims(p, alice.id, wire.span_id, herald.span_id, LinkKind.SAME)
+    assert e1.before is None and e1.after.kind == LinkKind.SAME and e1.after.attrs == {}
+    e2 = svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.SAME)
+    assert e2.after.attrs["conflicts"][0]["quantity"] == "troops"
+    e3 = svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.CONTRADICTS)
+    assert e3.before == e2.after and e3.after.kind == LinkKind.CONTRADICTS
+    e4 = svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
+    board = svc.story_board(p, story.id, alice.id)
+    assert board.flags[0].confirmed and len(board.links) == 2
+    for e in (e4, e3, e2, e1):
+        svc.undo_edit(p, e)
+    assert ClaimStore(p).links() == []
+    for e in (e1, e2, e3, e4):
+        svc.redo_edit(p, e)
+    assert ClaimStore(p).links() == svc.story_board(p, story.id, alice.id).links
+    assert [ln.id for ln in ClaimStore(p).links()] == [e1.after.id, e2.after.id], "redo keeps ids"
+    e5 = svc.unlink_claims(p, alice.id, bulletin.id, herald.span_id)
+    assert e5.after is None and len(ClaimStore(p).links()) == 1
+    svc.undo_edit(p, e5)
+    assert ClaimStore(p).link(e2.after.id).confirmed
+
+
+def test_suggestions_rank_the_troop_claims_first(grouped):
+    p, story = grouped
+    alice = p.annotator("alice")
+    sugg = svc.suggestions(p, story.id, alice.id)
+    assert sugg and {sugg[0].a.document_id, sugg[0].b.document_id} == {1, 2}
+    assert sugg[0].kind == LinkKind.SAME and sugg[0].entity_overlap > 0
+    svc.link_claims(p, alice.id, sugg[0].a.span_id, sugg[0].b.span_id, LinkKind.SAME)
+    assert all({s.a.document_id, s.b.document_id} != {1, 2} for s in svc.suggestions(p, story.id, alice.id))
+
+
+def test_claim_pairs_export(grouped, tmp_path):
+    p, story = grouped
+    alice = p.annotator("alice")
+    bulletin = add_bulletin_claim(p, "alice")
+    board = svc.story_board(p, story.id, alice.id)
+    wire, herald = board.claims[1][0], board.claims[2][0]
+    svc.link_claims(p, alice.id, wire.span_id, herald.span_id, LinkKind.SAME)
+    svc.link_claims(p, alice.id, bulletin.id, wire.span_id, LinkKind.SUPPORTS)
+    svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
+    assert "claim-pairs" in REGISTRY
+    out = tmp_path / "pairs.jsonl"
+    n = svc.export_pairs(p, out, annotators=["alice"])
+    rows = list(read_pairs(out))
+    assert len(rows) == n and all(isinstance(r, dict) for r in rows)
+    labels = sorted(r["label"] for r in rows)
+    # 4 claims in 3 articles = 5 cross-article pairs: 3 linked, 2 unrelated
+    assert labels == ["contradicts", "same", "supports", "unrelated", "unrelated"]
+    sup = next(r for r in rows if r["label"] == "supports")
+    assert sup["a"]["text"] == "18,000 soldiers are deployed" and sup["b"]["document"]["id"] == 1
+    con = next(r for r in rows if r["label"] == "contradicts")
+    assert con["confirmed"] and con["figures"][0]["quantity"] == "troops"
+    for r in rows:
+        for side in ("a", "b"):
+            c = r[side]
+            assert p.document(c["document"]["id"]).text[c["start"]:c["end"]] == c["text"]
+            assert c["text"] in c["context"]
+    first = out.read_bytes()
+    svc.export_pairs(p, out, annotators=["alice"], force=True)
+    assert out.read_bytes() == first, "the same project state gives the same bytes"
+    with pytest.raises(FileExistsError):
+        svc.export_pairs(p, out)
+    assert svc.export_pairs(p, tmp_path / "pos.jsonl", negatives=False) == 3
+
+
+def test_link_agreement_matches_sklearn_f1(grouped):
+    from sklearn.metrics import f1_score
+
+    p, story = grouped
+    for who, kinds in (("alice", (LinkKind.SAME, LinkKind.CONTRADICTS)), ("bo", (LinkKind.SAME, LinkKind.SUPPORTS))):
+        a = p.annotator(who)
+        bul = add_bulletin_claim(p, who)
+        board = svc.story_board(p, story.id, a.id)
+        wire, herald = board.claims[1][0], board.claims[2][0]
+        # same offsets in both annotators' spans: the links are comparable
+        svc.link_claims(p, a.id, herald.span_id, wire.span_id, kinds[0])
+        svc.link_claims(p, a.id, bul.id, herald.span_id, kinds[1])
+    res = svc.link_agreement(p, ["alice", "bo"])
+    (pair,) = res["pairs"]
+    store = ClaimStore(p)
+    ka = {svc.link_key(p, ln) for ln in store.links(annotator_id=p.annotator("alice").id)}
+    kb = {svc.link_key(p, ln) for ln in store.links(annotator_id=p.annotator("bo").id)}
+    universe = sorted(ka | kb)
+    expected = f1_score([k in ka for k in universe], [k in kb for k in universe])
+    assert pair["f1"] == pytest.approx(expected) == pytest.approx(0.5)
+    assert pair["f1_unlabelled"] == pytest.approx(1.0)
+    assert res["mean_f1"] == pytest.approx(0.5)
