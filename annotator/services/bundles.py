@@ -476,10 +476,15 @@ def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Call
             c.execute(insert(ST), status_rows)
         if label_rows:
             c.execute(insert(DL), label_rows)
+        # spans that relations point at need their new ids; the rest go in as one bulk insert
+        linked = {tuple(e) for r in b.relations for e in (r["head"], r["tail"])}
         span_ids: dict[tuple[int, int], int] = {}
-        if span_rows:
-            ids = c.execute(insert(S).returning(S.c.id, sort_by_parameter_order=True), span_rows).scalars().all()
-            span_ids = dict(zip(span_keys, ids))
+        bulk = [row for k, row in zip(span_keys, span_rows) if k not in linked]
+        if bulk:
+            c.execute(insert(S), bulk)
+        for k, row in zip(span_keys, span_rows):
+            if k in linked:
+                span_ids[k] = c.execute(insert(S).values(**row)).inserted_primary_key[0]
         rel_rows = []
         for r in b.relations:
             head, tail = span_ids.get(tuple(r["head"])), span_ids.get(tuple(r["tail"]))
