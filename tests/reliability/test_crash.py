@@ -189,3 +189,68 @@ def test_sigkill_during_edits_loses_no_acknowledged_edit(tmp_path, sample_projec
     print(f"\ncrash: {KILLS} SIGKILLs, {acknowledged} edits acknowledged, {found} verified present "
           f"after reopening, 0 lost; in-flight edits committed {in_flight_committed}, not committed {in_flight_lost}")
     assert found == acknowledged >= KILLS
+
+
+def write_articles(path: Path, n: int) -> dict[str, tuple[str, int, int]]:
+    """A JSONL file of ``n`` articles, each with one PERSON span; returns text -> span."""
+    out = {}
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = f"Article {i}: Mira Hale 😀 spoke in 東京 about claim {i * 7919 % 10007}.\nSecond line {i}."
+            s = text.index("Mira")
+            out[text] = (text, s, s + 9)
+            fh.write(json.dumps({"text": text, "spans": [{"start": s, "end": s + 9, "label": "PERSON"}]},
+                                ensure_ascii=False) + "\n")
+    return out
+
+
+IMPORT_KILLS = 4
+ARTICLES = 3000
+BATCH = 500
+
+
+def test_sigkill_during_import_leaves_whole_documents(tmp_path, project):
+    path = tmp_path / "import.annotator"
+    copy_to(project.engine, path)
+    src = tmp_path / "many.jsonl"
+    articles = write_articles(src, ARTICLES)
+    rng = random.Random(SEED + 1)
+    seen_counts = []
+    person = project.label_by_name("PERSON").id
+    for run in range(IMPORT_KILLS + 1):
+        proc = start("import", str(path), str(src), str(BATCH))
+        read_until_ready(proc)
+        if run < IMPORT_KILLS:
+            # kill once the importer has read a random number of records, plus a random moment
+            # (one kill in each quarter of the file: the resumed run re-reads what is stored)
+            span = ARTICLES // IMPORT_KILLS
+            target = rng.randrange(run * span + 50, (run + 1) * span, 50)
+            for line in proc.stdout:
+                if json.loads(line).get("read", [0])[0] >= target:
+                    break
+            time.sleep(rng.uniform(0, 0.02))
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=120)
+        out, err = proc.communicate()
+        assert run < IMPORT_KILLS or proc.returncode == 0, err
+        assert raw_integrity(path) == ["ok"]
+        assert recovery.check(path).ok
+        con = sqlite3.connect(path)
+        try:
+            rows = con.execute(
+                "SELECT d.text, s.start, s.\"end\", s.label_id, a.name FROM document d "
+                "LEFT JOIN span s ON s.document_id = d.id LEFT JOIN annotator a ON a.id = s.annotator_id").fetchall()
+        finally:
+            con.close()
+        n = len({r[0] for r in rows})
+        seen_counts.append(n)
+        # whole batches only (or everything); each document whole, with exactly its one span
+        assert n % BATCH == 0 or n == ARTICLES, n
+        assert len(rows) == n
+        for text, s0, s1, label, who in rows:
+            assert (s0, s1, label, who) == (articles[text][1], articles[text][2], person, "imported")
+        with Project.open(path) as p:
+            assert p.count_documents() == n
+    assert seen_counts[-1] == ARTICLES
+    print(f"\nimport: {IMPORT_KILLS} SIGKILLs during a {ARTICLES}-article import ({BATCH} per transaction); "
+          f"documents after each: {seen_counts}; all whole, none duplicated after resuming")

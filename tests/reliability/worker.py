@@ -9,7 +9,7 @@ Protocol, one JSON object per line:
 ["del", span_id] or ["status", doc, annotator, status].
 
 usage: python worker.py edit PROJECT ANNOTATOR SEED COUNT
-       python worker.py import PROJECT FILE
+       python worker.py import PROJECT FILE BATCH
 """
 
 from __future__ import annotations
@@ -69,12 +69,23 @@ def edit(path: str, who: str, seed: int, count: int) -> None:
     project.close()
 
 
-def import_file(path: str, file: str) -> None:
+def import_file(path: str, file: str, batch: int) -> None:
+    from annotator.services import importing
     from annotator.services.importing import import_paths
+
+    importing.BATCH = batch
 
     project = Project.open(path)
     say("ready", [])
-    report = import_paths(project, [file])
+    seen = [0]
+
+    def tick() -> bool:  # polled by the importer before each record
+        seen[0] += 1
+        if seen[0] % 50 == 0:
+            say("read", [seen[0]])
+        return False
+
+    report = import_paths(project, [file], cancelled=tick)
     say("ack", ["import", report.added])
     project.close()
 
@@ -83,6 +94,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "edit":
         edit(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     elif sys.argv[1] == "import":
-        import_file(sys.argv[2], sys.argv[3])
+        import_file(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
         raise SystemExit(f"unknown mode {sys.argv[1]}")
