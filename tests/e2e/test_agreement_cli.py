@@ -1,0 +1,67 @@
+"""`annotator agreement` end to end, in a subprocess, on the sample project."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.subprocess
+
+
+def cli(*args, env_dir):
+    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(env_dir)}
+    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+@pytest.fixture
+def sample_path(tmp_path):
+    from annotator.services.sample import open_or_create_default
+
+    path = tmp_path / "sample.annotator"
+    open_or_create_default(path).close()
+    return path
+
+
+def test_agreement_formats(sample_path, tmp_path):
+    r = cli("agreement", "--project", sample_path, env_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Krippendorff's unitizing alpha (αu)" in r.stdout and "alice × chen" in r.stdout
+    assert "3 documents" in r.stdout and "spans" in r.stdout
+
+    r = cli("agreement", "-p", sample_path, "--layer", "stance", "--format", "json", env_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    fig = {(f["measure"], f["label"], tuple(f["pair"]) if f["pair"] else None): f for f in data["figures"]}
+    alpha = fig[("Krippendorff's alpha (nominal)", None, None)]
+    assert alpha["items"] == 3 and alpha["unit"] == "documents" and alpha["warnings"]
+    fleiss = fig[("Fleiss' kappa", None, None)]
+    assert fleiss["value"] is None and "same number of ratings" in fleiss["undefined"]
+    assert data["documents_worst_first"][0]["document"] == 1
+    assert "warning" in r.stderr
+
+    r = cli("agreement", "-p", sample_path, "--layer", "stance", "--format", "csv", "--include-unfinished",
+            env_dir=tmp_path)
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    fl = [x for x in rows if x["measure"] == "Fleiss' kappa" and x["label"] == "(all)"][0]
+    assert float(fl["value"]) == pytest.approx(22 / 40, abs=1e-4) and fl["items"] == "3"
+
+    out = tmp_path / "report.html"
+    r = cli("agreement", "-p", sample_path, "--layer", "claim", "--format", "html", "-o", out, env_dir=tmp_path)
+    assert r.returncode == 0 and r.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>") and "claim stance" in text and "Span F1 (overlap)" in text
+
+
+def test_agreement_errors(sample_path, tmp_path):
+    assert cli("agreement", "-p", sample_path, "--layer", "relation", env_dir=tmp_path).returncode == 2
+    r = cli("agreement", "-p", tmp_path / "missing.annotator", env_dir=tmp_path)
+    assert r.returncode == 3 and "no such project" in r.stderr
+    r = cli("agreement", "-p", sample_path, "--annotator", "zed", env_dir=tmp_path)
+    assert r.returncode == 1 and "zed" in r.stderr
