@@ -1,0 +1,247 @@
+"""Load annotations made elsewhere (Prodigy, doccano, brat, CoNLL, a ``.spacy`` file, the CSV
+and native exports) into a project, as an annotator's work or as pre-annotations.
+
+- Documents are matched by content hash after the documented normalisation (CRLF to LF,
+  NFC; spans move with the text); a document the project lacks is added.
+- ``mode="work"``: spans keep the origin the file gives (native, CSV) or ``manual``, and the
+  document gets the file's status, or ``done`` when the format has none (native keeps "none").
+  ``mode="pre"``: every span is stored with origin ``import`` and statuses are left alone,
+  so the annotator reviews them.
+- An annotator who already has annotations on a document keeps them: the document is
+  reported and left out, unless ``replace`` (then theirs are deleted first).
+- Labels are matched by name (in the layer the file gives, else entity before claim);
+  unknown ones are refused unless ``add_labels`` (native files bring their schema along).
+- Each batch of documents is one transaction: an interrupted import leaves whole documents.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from annotator.core.article import extract_title
+from annotator.core.errors import InputError
+from annotator.core.model import GOLD_ANNOTATOR, Layer, Origin, Role, Status
+from annotator.core.text import content_hash, normalise_with_offsets
+from annotator.formats.records import Record
+from annotator.services.exporting import interchange
+from annotator.services.importing import Cancelled
+from annotator.storage import Project
+from annotator.storage.project import DL, D, L, R, S, ST
+
+BATCH = 500
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class InterchangeReport:
+    added: int = 0
+    matched: int = 0
+    spans: int = 0
+    relations: int = 0
+    document_labels: int = 0
+    skipped: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"{self.added + self.matched} documents ({self.added} new)", f"{self.spans} spans",
+                 f"{self.relations} relations", f"{self.document_labels} document labels"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} left out (annotations there already)")
+        if self.errors:
+            parts.append(f"{len(self.errors)} errors")
+        return ", ".join(parts) + f" ({self.seconds:.1f} s)"
+
+
+class _Loader:
+    def __init__(self, project: Project, annotator: str | None, mode: str, replace: bool, add_labels: bool,
+                 default_status: str | None, header_labels: Iterable[dict[str, Any]] = ()) -> None:
+        if mode not in ("work", "pre"):
+            raise ValueError("mode is 'work' or 'pre'")
+        self.p = project
+        self.annotator = annotator
+        self.mode = mode
+        self.replace = replace
+        self.add_labels = add_labels
+        self.default_status = default_status
+        self.header = {h["name"]: h for h in header_labels}
+        self.annotators: dict[str, int] = {}
+        self._labels()
+
+    def _labels(self) -> None:
+        self.by_layer: dict[tuple[str, str], int] = {}
+        self.by_name: dict[str, tuple[str, int]] = {}
+        for lab in reversed(self.p.labels()):
+            self.by_layer[(str(lab.layer), lab.name)] = lab.id
+            if lab.layer != Layer.DOCUMENT:
+                self.by_name[lab.name] = (str(lab.layer), lab.id)
+
+    def annotator_id(self, rec: Record) -> int:
+        name = self.annotator or rec.annotator or "imported"
+        if name not in self.annotators:
+            if name == GOLD_ANNOTATOR:
+                self.annotators[name] = self.p.gold().id
+            else:
+                self.annotators[name] = self.p.ensure_annotator(name, Role.ANNOTATOR).id
+        return self.annotators[name]
+
+    def _label(self, name: str, layer: str, where: str) -> int:
+        if layer and (layer, name) in self.by_layer:
+            return self.by_layer[(layer, name)]
+        if not layer and name in self.by_name:
+            return self.by_name[name][1]
+        if not self.add_labels:
+            raise InputError(f"unknown label {name!r}{f' ({layer})' if layer else ''}; add it to the project "
+                             "or import with --add-labels", where)
+        h = self.header.get(name, {})
+        layer = layer or h.get("layer") or "entity"
+        self.p.add_label(name, Layer(layer), h.get("color") or "#cccccc")
+        self._labels()
+        return self.by_layer[(layer, name)]
+
+    def resolve(self, rec: Record) -> tuple[Record, list[int], list[tuple[str, int]]]:
+        """Normalised record, span label ids, document label (group, id)s; raises InputError."""
+        where = rec.where
+        label_ids = [self._label(s.label, s.layer, where) for s in rec.spans]
+        cat_ids = [(g, self._label(v, "document", where)) for g, v in sorted(rec.cats.items())]
+        if rec.text:
+            text, mapping = normalise_with_offsets(rec.text, [o for s in rec.spans for o in (s.start, s.end)])
+            for s in rec.spans:
+                s.start, s.end = mapping[s.start], mapping[s.end]
+            rec.text = text
+        for s in rec.spans:
+            if rec.text and not rec.text[s.start:s.end].strip():
+                raise InputError(f"span {s.label} [{s.start}, {s.end}) covers only white space", where)
+        return rec, label_ids, cat_ids
+
+    def flush(self, batch: list[tuple[Record, list[int], list[tuple[str, int]]]], report: InterchangeReport) -> None:
+        now = time.time()
+        with self.p.write() as c:
+            for rec, label_ids, cat_ids in batch:
+                aid = self.annotator_id_cached(rec)
+                if rec.text:
+                    h = content_hash(rec.text)
+                    did = c.execute(select(D.c.id).where(D.c.content_hash == h)).scalar()
+                else:
+                    did = c.execute(select(D.c.id, D.c.text).where(D.c.content_hash == rec.content_hash)).first()
+                    if did is None:
+                        report.errors.append(InputError(f"no document with hash {rec.content_hash} in the project "
+                                                        "(a CSV of spans carries no text: import the texts first)",
+                                                        rec.where))
+                        continue
+                    texts = rec.meta.pop("_span_texts", [])
+                    bad = [s for s, t in zip(rec.spans, texts) if t is not None and did.text[s.start:s.end] != t]
+                    if bad or any(s.end > len(did.text) for s in rec.spans):
+                        report.errors.append(InputError("the span texts do not match the document's text",
+                                                        rec.where))
+                        continue
+                    did = did.id
+                if did is None:
+                    did = c.execute(insert(D).values(
+                        text=rec.text, title=(rec.title or extract_title(rec.text)).strip(), source=rec.source,
+                        url=rec.url, published=rec.published, content_hash=h, meta=rec.meta,
+                        length=len(rec.text), created_at=now)).inserted_primary_key[0]
+                    report.added += 1
+                else:
+                    report.matched += 1
+                have = c.execute(select(S.c.id).where(S.c.document_id == did, S.c.annotator_id == aid).limit(1)
+                                 ).first() or c.execute(select(DL.c.id).where(
+                                     DL.c.document_id == did, DL.c.annotator_id == aid).limit(1)).first()
+                if have is not None:
+                    if not self.replace:
+                        report.skipped.append(f"{rec.where}: document {did} has annotations by this annotator")
+                        report.matched -= 1
+                        continue
+                    c.execute(delete(S).where(S.c.document_id == did, S.c.annotator_id == aid))
+                    c.execute(delete(DL).where(DL.c.document_id == did, DL.c.annotator_id == aid))
+                report.document_ids.append(did)
+                ids = []
+                for s, lid in zip(rec.spans, label_ids):
+                    origin = str(Origin.IMPORT) if self.mode == "pre" else _origin(s.origin)
+                    ids.append(c.execute(insert(S).values(
+                        document_id=did, annotator_id=aid, label_id=lid, start=s.start, end=s.end, attrs=s.attrs,
+                        origin=origin, created_at=now, updated_at=now)).inserted_primary_key[0])
+                for r in rec.relations:
+                    c.execute(insert(R).values(annotator_id=aid, head_span_id=ids[r.head], tail_span_id=ids[r.tail],
+                                               kind=r.kind, attrs={}))
+                for _, lid in cat_ids:
+                    c.execute(insert(DL).values(document_id=did, annotator_id=aid, label_id=lid, attrs={},
+                                                updated_at=now))
+                report.spans += len(ids)
+                report.relations += len(rec.relations)
+                report.document_labels += len(cat_ids)
+                status = rec.status or self.default_status
+                if self.mode == "work" and status:
+                    c.execute(delete(ST).where(ST.c.document_id == did, ST.c.annotator_id == aid))
+                    c.execute(insert(ST).values(document_id=did, annotator_id=aid, status=str(Status(status)),
+                                                updated_at=now))
+
+    def annotator_id_cached(self, rec: Record) -> int:
+        name = self.annotator or rec.annotator or "imported"
+        return self.annotators[name]
+
+
+def _origin(value: str) -> str:
+    try:
+        return str(Origin(value))
+    except ValueError:
+        return str(Origin.MANUAL)
+
+
+def import_annotations(project: Project, path: str | Path, fmt: str, *, annotator: str | None = None,
+                       mode: str = "work", replace: bool = False, add_labels: bool = False,
+                       progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                       **options: Any) -> InterchangeReport:
+    """Read ``path`` in format ``fmt`` (spacy, prodigy, doccano, conll, brat, csv, native) and store
+    its annotations as ``annotator``'s (default: the name the file gives, else "imported")."""
+    t0 = time.perf_counter()
+    path = Path(path)
+    ic = interchange(fmt)
+    report = InterchangeReport()
+    header: list[dict[str, Any]] = []
+    name = fmt if fmt != "csv" else "spans_csv"
+    if name == "native":
+        from annotator.formats.native import read_header
+
+        try:
+            header = read_header(path).get("labels", [])
+        except InputError as e:
+            report.errors.append(e)
+            return report
+    cats: dict[str, list[str]] = {}
+    for lab in project.labels(Layer.DOCUMENT):
+        cats.setdefault(lab.group or "stance", []).append(lab.name)
+    options.setdefault("categories", {g: tuple(v) for g, v in cats.items()})
+    options.setdefault("language", project.language)
+    loader = _Loader(project, annotator, mode, replace, add_labels,
+                     None if name == "native" else str(Status.DONE), header)
+    batch: list = []
+    n = 0
+    for rec in ic.read(path, **options):
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if isinstance(rec, InputError):
+            report.errors.append(rec)
+            continue
+        try:
+            batch.append(loader.resolve(rec))
+            loader.annotator_id(rec)
+        except InputError as e:
+            report.errors.append(e)
+            continue
+        n += 1
+        if len(batch) >= BATCH:
+            loader.flush(batch, report)
+            batch = []
+            if progress:
+                progress(n, 0, f"{n:,} documents")
+    loader.flush(batch, report)
+    report.seconds = time.perf_counter() - t0
+    return report
