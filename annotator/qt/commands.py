@@ -58,6 +58,15 @@ class UpdateSpan(QUndoCommand):
         self.project, self.notify, self.before = project, notify, before
         self.label_id, self.attrs = label_id, attrs
 
+    def id(self) -> int:
+        return 1 if self.label_id is None else -1  # consecutive attribute edits merge into one undo step
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, UpdateSpan) or other.before.id != self.before.id or other.label_id is not None:
+            return False
+        self.attrs = other.attrs
+        return True
+
     def redo(self) -> None:
         self.notify("spans", self.before.document_id,
                     self.project.update_span(self.before.id, label_id=self.label_id, attrs=self.attrs)[1])

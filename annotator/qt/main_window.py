@@ -549,7 +549,7 @@ class MainWindow(QMainWindow):
             return
         c = self.controller
         self.text_view.update_spans([c.render_span(s) for s in added], removed)
-        self.span_list.model_.apply(added, removed)
+        self.span_list.apply(added, removed)
         if self.text_view.current_span() in removed:
             self.select_span(None)
         else:

@@ -94,6 +94,16 @@ class SpanList(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.selectionModel().currentChanged.connect(self._current)
 
+    def apply(self, added: list[SpanData], removed: list[int]) -> None:
+        """Update rows without moving the user's selection (row moves must not pick another span)."""
+        current = self.currentIndex().data(SpanListModel.SpanIdRole) if self.currentIndex().isValid() else None
+        self.selectionModel().blockSignals(True)
+        try:
+            self.model_.apply(added, removed)
+        finally:
+            self.selectionModel().blockSignals(False)
+        self.select_span(current if current not in removed else None)
+
     def _current(self, idx: QModelIndex, _prev: QModelIndex) -> None:
         if idx.isValid():
             self.spanActivated.emit(idx.data(SpanListModel.SpanIdRole))

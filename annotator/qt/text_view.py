@@ -223,8 +223,9 @@ class SpanTextView(QPlainTextEdit):
     # ------------------------------------------------------------------ selection
     def selected_range(self) -> tuple[int, int]:
         c = self.textCursor()
-        return (self._map.from_utf16(c.selectionStart(), snap="left"),
-                self._map.from_utf16(c.selectionEnd(), snap="right"))
+        n = self._map.utf16_length
+        return (self._map.from_utf16(min(max(c.selectionStart(), 0), n), snap="left"),
+                self._map.from_utf16(min(max(c.selectionEnd(), 0), n), snap="right"))
 
     def select_range(self, start: int, end: int) -> None:
         c = QTextCursor(self.document())

@@ -51,7 +51,7 @@ def test_menus_keep_conventional_order(qtbot, sample_project):
     w.menu("&Tools")
     w.menu("&Edit")
     titles = [a.text() for a in w.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&Go", "&Tools", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Annotate", "&Go", "&Tools", "&Help"]
     assert w.menu("&Tools") is w.menu("&Tools")
 
 
