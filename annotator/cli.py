@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import annotator
 from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.paths import PROJECT_SUFFIX
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_PROJECT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -47,9 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def opened_file_argv(argv: list[str]) -> list[str]:
+    """A project file alone (what a file manager passes on double-click: the .desktop file's
+    ``%f``, Windows' ``"%1"``) means ``--project FILE``."""
+    if len(argv) == 1 and argv[0].lower().endswith(PROJECT_SUFFIX) and not argv[0].startswith("-"):
+        return ["--project", argv[0]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(opened_file_argv(list(sys.argv[1:] if argv is None else argv)))
     if args.data_dir:
         os.environ["ANNOTATOR_DATA_DIR"] = os.path.abspath(args.data_dir)
     if args.self_test:
