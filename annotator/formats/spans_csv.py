@@ -11,6 +11,8 @@ opens it as UTF-8; fields quoted as needed (a span's text may hold line breaks):
 - ``attrs``: JSON object; ``id``: the span's number within its document; ``links``: JSON
   list of ``[kind, id]`` relations from this span.
 - A document label row has layer ``document``, its group in ``attrs`` and no offsets.
+- Every document has one row with layer ``status`` and its status (or nothing) as label, so a
+  document annotated as having no spans is still in the file.
 
 Reading needs the documents in the project already (the CSV has no full text); each row's
 ``text`` is checked against the document.
@@ -50,6 +52,8 @@ class CsvWriter:
                                om.to_utf16(s.start), om.to_utf16(s.end), rec.text[s.start:s.end],
                                orjson.dumps(s.attrs, option=orjson.OPT_SORT_KEYS).decode(), s.origin, i,
                                orjson.dumps(links.get(i, [])).decode()])
+        self.out.writerow([rec.content_hash, rec.title, rec.annotator, "status", rec.status or "", "", "", "", "",
+                           "", "{}", "", "", "[]"])
         for group, label in sorted(rec.cats.items()):
             self.out.writerow([rec.content_hash, rec.title, rec.annotator, "document", label, "", "", "", "", "",
                                orjson.dumps({"group": group}).decode(), "", "", "[]"])
@@ -82,6 +86,9 @@ def read(path: Path, **_: object) -> Iterator[Record | InputError]:
                 ids[key], links[key] = {}, []
             try:
                 attrs = orjson.loads(row.get("attrs") or "{}")
+                if row["layer"] == "status":
+                    rec.status = row["label"] or None
+                    continue
                 if row["layer"] == "document":
                     rec.cats[attrs.get("group", "stance")] = row["label"]
                     continue
