@@ -115,6 +115,7 @@ class AgreementReport:
     confusion: dict = field(default_factory=dict)  # pair or None -> matrix (list of lists)
     errors: dict = field(default_factory=dict)  # pair or None -> {kind: count}
     document_rows: list[DocumentRow] = field(default_factory=list)
+    pair_documents: dict = field(default_factory=dict)  # pair -> [(document id, Result)], worst first
     progress: dict = field(default_factory=dict)  # annotator -> {status: count}
     warnings: list[str] = field(default_factory=list)
 
@@ -279,6 +280,7 @@ def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int]
             us.extend((1, s + off, e + off, lab) for s, e, lab in spans_by[b])
             units_pair[p] = (us, off + len(doc.text))
             f1 = pc.f1("exact")
+            rep.pair_documents.setdefault(p, []).append((doc.id, f1))
             key = f1.value if f1.defined else 2.0
             if worst is None or key < worst[0]:
                 worst = (key, p, f1, sum(pc.errors.values()))
@@ -377,8 +379,14 @@ def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int]
         _coding_figures(rep, names, claim_items, CLAIM_STANCE, "claims")
     rep.document_rows.sort(key=lambda r: (r.score.value if r.score.defined else 2.0, -r.disagreements,
                                           r.document_id))
+    _sort_pair_documents(rep)
     rep.warnings.extend(_general_warnings(rep))
     return rep
+
+
+def _sort_pair_documents(rep: AgreementReport) -> None:
+    for lst in rep.pair_documents.values():
+        lst.sort(key=lambda x: (x[1].value if x[1].defined else 2.0, x[0]))
 
 
 def _merged(n: int) -> list[str]:
@@ -444,6 +452,10 @@ def _stance(project: Project, names: list[str], ids: dict[str, int], docs: list[
                 item[who[dl.annotator_id]] = lab_name[dl.label_id]
         items.append(item)
         vals = [v for v in item.values() if v is not None]
+        for a, b in combinations(doc.annotators, 2):
+            if item[a] is not None and item[b] is not None:
+                rep.pair_documents.setdefault((a, b), []).append(
+                    (doc.id, Score(float(item[a] == item[b]), 1, "documents")))
         if len(vals) >= 2:
             counts = Counter(vals)
             top = counts.most_common(1)[0][1]
@@ -481,6 +493,7 @@ def _stance(project: Project, names: list[str], ids: dict[str, int], docs: list[
     del data
     rep.document_rows.sort(key=lambda r: (r.score.value if r.score.defined else 2.0, -r.disagreements,
                                           r.document_id))
+    _sort_pair_documents(rep)
     rep.warnings.extend(_general_warnings(rep))
     return rep
 
