@@ -20,8 +20,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -139,6 +150,13 @@ class ArticleColumn(QWidget):
         self.claims = ClaimList(objectName=f"claimList{index}")
         self.claims.setWordWrap(True)
         self.claims.setAlternatingRowColors(False)
+        # a light selection colour: the text stays readable and the other claims' colours visible
+        pal = self.claims.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            pal.setColor(group, QPalette.ColorRole.Highlight, QColor("#a5d8ff"))
+            pal.setColor(group, QPalette.ColorRole.HighlightedText, QColor("black"))
+        self.claims.setPalette(pal)
+        self.claims.setSpacing(2)
         self.text = QPlainTextEdit(objectName=f"articleText{index}", readOnly=True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -217,6 +235,7 @@ class StoryView(QWidget):
             a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(a)
         self.resize(1400, 820)
+        QApplication.instance().focusChanged.connect(self._focus_moved)
         self.reload_stories()
 
     # ------------------------------------------------------------------ stories
@@ -406,7 +425,7 @@ class StoryView(QWidget):
 
         for s in suggest_links(claims, exclude=linked)[:10]:
             self.hints.addItem(QListWidgetItem(
-                f"💡 Suggested: {s.kind} ({s.score:.2f}) — {self._short(s.a.document_id)}: {s.a.text[:60]} ↔ "
+                f"Suggested: {s.kind} ({s.score:.2f}) — {self._short(s.a.document_id)}: {s.a.text[:60]} ↔ "
                 f"{self._short(s.b.document_id)}: {s.b.text[:60]}"))
             self.hint_items.append(("suggestion", s))
         n_flags = sum(1 for f in self.board.flags if not f.confirmed)
@@ -414,6 +433,12 @@ class StoryView(QWidget):
                         f"{len(self.board.links)} links · {n_flags} conflicting figure"
                         f"{'s' if n_flags != 1 else ''} to confirm")
         self.status.setText(self.summary)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The article with the keyboard focus has a coloured header."""
+        for col in self.columns:
+            on = new is not None and (new is col.claims or col.isAncestorOf(new))
+            col.header.setStyleSheet("background: #d0ebff; padding: 2px" if on else "padding: 2px")
 
     # ------------------------------------------------------------------ keys
     def _focused_column(self) -> ArticleColumn | None:

@@ -58,6 +58,11 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december""".split())
 
 
+# words that name an office, not who holds it: poor story titles
+_TITLE_STOP = set("""minister ministry prime president defence defense foreign interior council officials spokesman
+spokeswoman general secretary office government army police state""".split())
+
+
 def capitalised_names(text: str, *, first_word: bool = False) -> set[str]:
     """Capitalised words not at a sentence start (``first_word``: a claim's first word counts
     too), normalised: a cheap stand-in for entities in texts nobody has annotated yet (no model
@@ -166,7 +171,7 @@ def _story_title(docs: Sequence[DocumentData]) -> str:
         for m in _CAPS.finditer(d.title + "\n" + d.text):
             word = m.group()
             key = normalise_entity(word)
-            if len(key) <= 2 or word.isupper() or word.casefold() in _CAPS_STOP:
+            if len(key) <= 2 or word.isupper() or word.casefold() in _CAPS_STOP | _TITLE_STOP:
                 continue
             spelling.setdefault(key, Counter())[re.sub(r"['’]s$", "", word)] += 1
             seen.add(key)
