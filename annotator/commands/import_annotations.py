@@ -1,0 +1,49 @@
+"""annotator import-annotations PATH --format F [--as NAME] [--pre] --project P"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.commands._common import add_project_arg, open_project
+
+FORMATS = ("spacy", "prodigy", "doccano", "conll", "brat", "csv", "native")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import-annotations", help="load annotations made elsewhere (spaCy, Prodigy, doccano, CoNLL, brat, CSV, native)",
+        description="Load annotations as an annotator's work (default) or as pre-annotations to review (--pre). "
+                    "Documents are matched by their text; missing ones are added (a CSV of spans needs them "
+                    "there already). An annotator's existing work on a document is kept unless --replace.")
+    p.add_argument("path", metavar="PATH", help="a file (a folder for brat or sharded .spacy)")
+    p.add_argument("--format", "-f", required=True, choices=FORMATS)
+    add_project_arg(p)
+    p.add_argument("--as", dest="as_annotator", metavar="NAME",
+                   help="store as this annotator's (default: the name in the file, else 'imported')")
+    p.add_argument("--pre", action="store_true", help="pre-annotations: origin 'import', statuses untouched")
+    p.add_argument("--replace", action="store_true", help="replace the annotator's existing work on a document")
+    p.add_argument("--add-labels", action="store_true", help="create labels the project does not have yet")
+    p.add_argument("--utf16", action="store_true", help="doccano: offsets count UTF-16 units (old front ends)")
+    p.add_argument("--quiet", "-q", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.services.interchange import import_annotations
+
+    project = open_project(args, create=True)
+    try:
+        extra = {"utf16": True} if args.utf16 else {}
+        report = import_annotations(project, args.path, args.format, annotator=args.as_annotator,
+                                    mode="pre" if args.pre else "work", replace=args.replace,
+                                    add_labels=args.add_labels, **extra)
+    finally:
+        project.close()
+    for err in report.errors:
+        print(f"error: {err}", file=sys.stderr)
+    for note in report.skipped:
+        print(f"note: {note} (use --replace)", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary())
+    return 1 if report.errors else 0
