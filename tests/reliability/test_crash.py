@@ -254,3 +254,63 @@ def test_sigkill_during_import_leaves_whole_documents(tmp_path, project):
     assert seen_counts[-1] == ARTICLES
     print(f"\nimport: {IMPORT_KILLS} SIGKILLs during a {ARTICLES}-article import ({BATCH} per transaction); "
           f"documents after each: {seen_counts}; all whole, none duplicated after resuming")
+
+
+EXPORT_KILLS = 3
+EXPORT_DOCS = 600
+
+
+@pytest.mark.parametrize("fmt", ["prodigy"])  # a writer that streams to disk (spaCy's writes at the end)
+def test_sigkill_during_export_leaves_no_partial_file(tmp_path, project, fmt):
+    """Killed mid-export: no file under the final name, or the previous export intact."""
+    from annotator.services.importing import import_paths
+
+    src = tmp_path / "many.jsonl"
+    write_articles(src, EXPORT_DOCS)
+    import_paths(project, [src])
+    path = tmp_path / "export.annotator"
+    copy_to(project.engine, path)
+    out = tmp_path / f"train.{'spacy' if fmt == 'spacy' else 'jsonl'}"
+    rng = random.Random(SEED + 2)
+    previous: bytes | None = None
+    outcomes = []
+    for run in range(EXPORT_KILLS + 1):
+        proc = start("export", str(path), str(out), fmt, "imported", "50")
+        read_until_ready(proc)
+        if run < EXPORT_KILLS:
+            target = rng.randrange(50, EXPORT_DOCS, 50)
+            for line in proc.stdout:
+                if json.loads(line).get("progress", [0])[0] >= target:
+                    break
+            time.sleep(rng.uniform(0, 0.01))
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=120)
+        _, err = proc.communicate()
+        if run == EXPORT_KILLS:
+            assert proc.returncode == 0, err
+            break
+        if previous is None:
+            assert not out.exists(), "a killed first export left a file under the final name"
+            outcomes.append("absent")
+            if run == 1:
+                # from now on an older complete export exists: it must survive the kills untouched
+                done = start("export", str(path), str(out), fmt, "imported", "50")
+                done.communicate(timeout=120)
+                assert done.returncode == 0
+                previous = out.read_bytes()
+        else:
+            assert out.read_bytes() == previous, "a killed export damaged the previous file"
+            outcomes.append("previous intact")
+        assert recovery.check(path).ok
+    # the completed export is whole
+    if fmt == "prodigy":
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == EXPORT_DOCS and all(json.loads(x)["spans"] for x in lines)
+    else:
+        from spacy.tokens import DocBin
+        import spacy
+
+        docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+        assert len(docs) == EXPORT_DOCS and all(len(d.ents) == 1 for d in docs)
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(f".{out.name}"))
+    print(f"\nexport ({fmt}): {EXPORT_KILLS} SIGKILLs mid-export: {outcomes}; temporary files left: {len(leftovers)}")

@@ -10,6 +10,7 @@ Protocol, one JSON object per line:
 
 usage: python worker.py edit PROJECT ANNOTATOR SEED COUNT
        python worker.py import PROJECT FILE BATCH
+       python worker.py export PROJECT OUT FORMAT ANNOTATOR BATCH
 """
 
 from __future__ import annotations
@@ -90,10 +91,30 @@ def import_file(path: str, file: str, batch: int) -> None:
     project.close()
 
 
+def export_file(path: str, out: str, fmt: str, who: str, batch: int) -> None:
+    from pathlib import Path
+
+    from annotator.services import exporting
+
+    exporting.BATCH = batch
+    project = Project.open(path)
+    say("ready", [])
+
+    def progress(done: int, total: int, _msg: str) -> None:
+        say("progress", [done, total])
+
+    report = exporting.export(project, exporting.ExportOptions(fmt=fmt, out=Path(out), annotator=who, force=True),
+                              progress=progress)
+    say("ack", ["export", report.documents])
+    project.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "edit":
         edit(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     elif sys.argv[1] == "import":
         import_file(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif sys.argv[1] == "export":
+        export_file(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]))
     else:
         raise SystemExit(f"unknown mode {sys.argv[1]}")
