@@ -28,6 +28,7 @@ from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan
 MAGIC = "annotator-native"
 VERSION = 1
 OPTS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+EXTRA_KEYS = ("stories", "claim_links")  # present only when the document has them
 
 
 def header(ctx: ExportContext) -> dict[str, Any]:
@@ -43,6 +44,7 @@ def to_json(rec: Record) -> dict[str, Any]:
         "spans": [{"start": s.start, "end": s.end, "label": s.label, "layer": s.layer, "attrs": s.attrs,
                    "origin": s.origin} for s in rec.spans],
         "relations": [{"head": r.head, "tail": r.tail, "kind": r.kind} for r in rec.relations],
+        **{k: v for k, v in rec.extra.items() if k in EXTRA_KEYS},  # stories, claim links (docs/claims.md)
     }
 
 
@@ -84,7 +86,7 @@ def from_json(obj: Any, where: str) -> Record:
                  meta=dict(obj.get("meta") or {}), content_hash=_str(obj.get("hash")) or "",
                  annotator=_str(obj.get("annotator")) or "", status=_str(obj.get("status")),
                  cats={str(k): str(v) for k, v in (obj.get("cats") or {}).items()}, spans=spans, relations=rels,
-                 where=where)
+                 where=where, extra={k: obj[k] for k in EXTRA_KEYS if k in obj})
     check_offsets(rec, where)
     return rec.canonical()
 

@@ -47,6 +47,8 @@ class Record:
     spans: list[RecSpan] = field(default_factory=list)
     relations: list[RecRelation] = field(default_factory=list)
     where: str = ""  # file:line, for messages
+    # keys only the native format carries, written as they are: "stories", "claim_links" (docs/claims.md)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def canonical(self) -> Record:
         """Sort spans by (start, end, layer, label, attrs) and renumber relations to match."""

@@ -214,6 +214,14 @@ def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _
         rec.meta, rec.content_hash = dict(d.meta or {}), d.content_hash
         rec.annotator = view.name
         out.append(rec)
+    # -- claims across articles (docs/claims.md): stories and claim links ride along in
+    #    Record.extra (only the native format writes them); one annotator's or gold's view only
+    if not view.merged:
+        from annotator.storage.claims import export_extras
+
+        extras = export_extras(project, aids, ids)
+        for d, rec in zip(docs, out):
+            rec.extra.update(extras.get(d.id, {}))
     return out
 
 

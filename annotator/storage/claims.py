@@ -235,3 +235,35 @@ class ClaimStore:
             q = q.where(CL.c.annotator_id == annotator_id)
         with self.project.read() as c:
             return c.execute(q).scalar_one()
+
+
+def export_extras(project: Project, annotator_ids: Sequence[int], document_ids: Sequence[int]
+                  ) -> dict[int, dict[str, Any]]:
+    """For the native export: per document, its stories and the claim links whose source claim
+    is in it (made by these annotators), the target named by document hash and offsets.
+    Documents with neither are left out."""
+    from annotator.storage.tables import Document as DocumentT
+
+    D = DocumentT.__table__
+    ids = list(document_ids)
+    out: dict[int, dict[str, Any]] = {}
+    src, tgt = S.alias("src"), S.alias("tgt")
+    with project.read() as c:
+        for r in c.execute(select(SD.c.document_id, STORY.c.id, STORY.c.title, STORY.c.origin)
+                           .join(STORY, STORY.c.id == SD.c.story_id).where(SD.c.document_id.in_(ids))
+                           .order_by(SD.c.document_id, STORY.c.id)):
+            out.setdefault(r.document_id, {}).setdefault("stories", []).append(
+                {"id": r.id, "title": r.title, "origin": r.origin})
+        q = (select(CL, src.c.document_id.label("doc"), src.c.start.label("s_start"), src.c.end.label("s_end"),
+                    tgt.c.start.label("t_start"), tgt.c.end.label("t_end"), D.c.content_hash.label("t_hash"))
+             .join(src, src.c.id == CL.c.source_span_id).join(tgt, tgt.c.id == CL.c.target_span_id)
+             .join(D, D.c.id == tgt.c.document_id)
+             .where(src.c.document_id.in_(ids), CL.c.annotator_id.in_(list(annotator_ids)))
+             .order_by(src.c.document_id, src.c.start, src.c.end, tgt.c.start, CL.c.id))
+        for r in c.execute(q):
+            out.setdefault(r.doc, {}).setdefault("claim_links", []).append({
+                "start": r.s_start, "end": r.s_end, "kind": r.kind, "origin": r.origin,
+                "confirmed": bool(r.confirmed), "attrs": dict(r.attrs or {}),
+                "target": {"hash": r.t_hash, "start": r.t_start, "end": r.t_end},
+            })
+    return out

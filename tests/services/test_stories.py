@@ -136,3 +136,30 @@ def test_link_agreement_matches_sklearn_f1(grouped):
     assert pair["f1"] == pytest.approx(expected) == pytest.approx(0.5)
     assert pair["f1_unlabelled"] == pytest.approx(1.0)
     assert res["mean_f1"] == pytest.approx(0.5)
+
+
+def test_native_export_carries_stories_and_links(grouped, tmp_path):
+    from annotator.formats.native import read
+    from annotator.services.exporting import ExportOptions, export
+
+    p, story = grouped
+    alice = p.annotator("alice")
+    bulletin = add_bulletin_claim(p, "alice")
+    board = svc.story_board(p, story.id, alice.id)
+    herald = board.claims[2][0]
+    svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.CONTRADICTS)
+    svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
+    out = tmp_path / "alice.annotator.jsonl"
+    export(p, ExportOptions("native", out, annotator="alice"))
+    recs = {r.content_hash: r for r in read(out)}
+    doc2, doc3 = p.document(2), p.document(3)
+    (ln,) = recs[doc2.content_hash].extra["claim_links"]
+    assert (ln["kind"], ln["confirmed"], doc2.text[ln["start"]:ln["end"]]) == ("contradicts", True, herald.text)
+    t = ln["target"]
+    assert t["hash"] == doc3.content_hash and doc3.text[t["start"]:t["end"]] == "18,000 soldiers are deployed"
+    assert ln["attrs"]["conflicts"][0]["quantity"] == "troops"
+    assert recs[doc2.content_hash].extra["stories"] == [{"id": story.id, "title": story.title, "origin": "auto"}]
+    assert "claim_links" not in recs[doc3.content_hash].extra, "a link is written once, at its source"
+    # bo linked nothing: his export has stories but no links
+    export(p, ExportOptions("native", tmp_path / "bo.annotator.jsonl", annotator="bo"))
+    assert all("claim_links" not in r.extra for r in read(tmp_path / "bo.annotator.jsonl"))
