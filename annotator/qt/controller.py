@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -24,13 +25,15 @@ STANCE_GROUP = "stance"
 
 
 class DocumentController(QObject):
-    documentLoaded = Signal(int)
+    documentLoaded = Signal(int)  # text and (for small documents) spans are ready
+    spansLoaded = Signal(int)  # spans of a large document arrived from the background load
     spansChanged = Signal(int, list, list)  # document id, added/changed SpanData, removed span ids
     stanceChanged = Signal(int)
     statusChanged = Signal(int)
     refused = Signal(str)  # an edit the core would refuse: shown to the user, nothing stored
 
     TOKEN_CACHE = 8
+    BACKGROUND_LOAD_CHARS = 100_000  # larger documents show their text first, spans a moment later
 
     def __init__(self, project: Project, annotator: Annotator, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,12 +42,18 @@ class DocumentController(QObject):
         self.undo_stack = QUndoStack(self)
         self.document: DocumentData | None = None
         self.spans: dict[int, SpanData] = {}
+        self.rendered: list[RenderSpan] = []
+        self.loading = False
+        self._load_generation = 0
+        self._task = None
         self._tokens: OrderedDict[int, TokenIndex] = OrderedDict()
         self.reload_labels()
 
     # ------------------------------------------------------------------ labels
     def reload_labels(self) -> None:
         self.labels: dict[int, Label] = {lab.id: lab for lab in self.project.labels()}
+        self._looks = {lab.id: (lab.color, Style.UNDERLINE if lab.layer == Layer.CLAIM else Style.FILL, lab.name,
+                                lab.position) for lab in self.labels.values()}
         self.claim_stances: tuple[str, ...] = tuple(self.project.get_setting(
             "claim_stances", ["supports", "refutes", "neutral"]))
 
@@ -64,10 +73,39 @@ class DocumentController(QObject):
         if self.document is not None:
             self.open(self.document.id)
 
-    def open(self, document_id: int) -> DocumentData:
+    def open(self, document_id: int, background: bool | None = None) -> DocumentData:
+        """Load a document and the annotator's spans. A large document's spans (and how they are
+        drawn) are read off the GUI thread: the text shows at once, ``spansLoaded`` follows."""
         self.document = self.project.document(document_id)
-        self.spans = {s.id: s for s in self.project.spans(document_id, self.annotator.id)}
+        self._load_generation += 1
+        if background is None:
+            background = len(self.document.text) > self.BACKGROUND_LOAD_CHARS
+        if not background:
+            self.spans = {s.id: s for s in self.project.spans(document_id, self.annotator.id)}
+            self.loading = False
+            self.documentLoaded.emit(document_id)
+            return self.document
+        from annotator.qt.workers import run_task
+
+        self.spans = {}
+        self.loading = True
         self.documentLoaded.emit(document_id)
+        generation, annotator_id = self._load_generation, self.annotator.id
+
+        def load(progress, cancelled):  # worker thread: plain data only
+            spans = self.project.spans(document_id, annotator_id)
+            return spans, [self.render_span(s) for s in spans]
+
+        def done(result) -> None:
+            if not shiboken6.isValid(self) or generation != self._load_generation:
+                return  # the window closed, or the user moved on
+            spans, rendered = result
+            self.spans = {s.id: s for s in spans}
+            self.rendered = rendered
+            self.loading = False
+            self.spansLoaded.emit(document_id)
+
+        self._task = run_task(load, on_done=done, on_error=lambda msg, _tb: self.refused.emit(msg))
         return self.document
 
     def tokens(self) -> TokenIndex:
@@ -104,23 +142,19 @@ class DocumentController(QObject):
 
     # ------------------------------------------------------------------ rendering
     def render_span(self, s: SpanData) -> RenderSpan:
-        lab = self.labels.get(s.label_id)
-        if lab is None:
+        """How the workspace draws a span: entities filled, claims underlined; the tooltip names
+        the label (and a claim's stance and claimant). Pure data: safe on a worker thread."""
+        look = self._looks.get(s.label_id)
+        if look is None:
             self.reload_labels()
-            lab = self.labels[s.label_id]
-        assert self.document is not None
-        snippet = self.document.text[s.start:s.end]
-        if len(snippet) > 60:
-            snippet = snippet[:57] + "…"
-        tip = f"{lab.name}: {snippet}"
-        style = Style.FILL
-        if lab.layer == Layer.CLAIM:
-            style = Style.UNDERLINE
+            look = self._looks[s.label_id]
+        color, style, name, position = look
+        if style is Style.UNDERLINE and s.attrs:
             bits = [s.attrs.get("stance"), s.attrs.get("claimant") and f"claimant: {s.attrs['claimant']}"]
             extra = ", ".join(b for b in bits if b)
             if extra:
-                tip += f" ({extra})"
-        return RenderSpan(s.id, s.start, s.end, lab.color, style, tip, priority=lab.position)
+                name = f"{name} ({extra})"
+        return RenderSpan(s.id, s.start, s.end, color, style, name, position)
 
     # ------------------------------------------------------------------ edits
     def _notify(self, kind: str, document_id: int, added: SpanData | None = None,
@@ -147,6 +181,9 @@ class DocumentController(QObject):
     def create_span(self, label_id: int, start: int, end: int, *, precise: bool = False) -> SpanData | None:
         """Tag [start, end) (snapped to tokens unless ``precise``). Returns the span, or None if refused."""
         if self.document is None:
+            return None
+        if self.loading:
+            self.refused.emit("Still loading this document's spans: try again in a moment.")
             return None
         got = self.snap(start, end, precise)
         if got is None or not self.document.text[got[0]:got[1]].strip():

@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         self.controller = DocumentController(project, annotator_, self)
         self.undo_stack = self.controller.undo_stack
         self._saved_at: float | None = None
+        self._rows_to_refresh: set[int] = set()
+        self._row_timer = QTimer(self, singleShot=True, interval=30)
+        self._row_timer.timeout.connect(self._flush_list_rows)
 
         # ---- left: documents
         self.doc_model = DocumentListModel(project, annotator_.id, self)
@@ -162,6 +165,8 @@ class MainWindow(QMainWindow):
         self.save_label = QLabel(objectName="saveLabel")
         for w in (self.pos_label, self.span_count_label, self.save_label):
             self.statusBar().addPermanentWidget(w)
+        self.save_label.setText("All changes saved")
+        self.save_label.setToolTip("Every edit is written to the project file at once.")
 
         self._build_actions()
         self._connect()
@@ -307,6 +312,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         c = self.controller
         c.documentLoaded.connect(self._on_loaded)
+        c.spansLoaded.connect(self._on_spans_loaded)
         c.spansChanged.connect(self._on_spans_changed)
         c.stanceChanged.connect(self._on_stance_changed)
         c.statusChanged.connect(self._on_status_changed)
@@ -427,8 +433,6 @@ class MainWindow(QMainWindow):
             self.open_document(doc_id)
 
     def open_document(self, document_id: int) -> None:
-        if self.current_document_id is not None and self.current_document_id != document_id:
-            self._save_place()
         self.current_document_id = document_id
         self.controller.open(document_id)
         self._save_place()
@@ -438,6 +442,14 @@ class MainWindow(QMainWindow):
         c = self.controller
         self.text_view.set_text(c.document.text)
         self.text_view.set_spans([c.render_span(s) for s in c.spans.values()])
+        self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
+        self._refresh_side()
+        if c.loading:
+            self.span_count_label.setText("loading spans…")
+
+    def _on_spans_loaded(self, document_id: int) -> None:
+        c = self.controller
+        self.text_view.set_spans(c.rendered)
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
         if self.find_bar.isVisible():
@@ -543,8 +555,18 @@ class MainWindow(QMainWindow):
             self.open_document(document_id)
         return False
 
+    def _refresh_list_row(self, document_id: int) -> None:
+        """Re-read a document's row (span count, status, stance) soon after the edit is painted."""
+        self._rows_to_refresh.add(document_id)
+        self._row_timer.start()
+
+    def _flush_list_rows(self) -> None:
+        for d in sorted(self._rows_to_refresh):
+            self.doc_model.refresh_row(d)
+        self._rows_to_refresh.clear()
+
     def _on_spans_changed(self, document_id: int, added: list[SpanData], removed: list[int]) -> None:
-        self.doc_model.refresh_row(document_id)
+        self._refresh_list_row(document_id)
         if not self._follow(document_id):
             return
         c = self.controller

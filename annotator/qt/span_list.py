@@ -6,7 +6,7 @@ from bisect import bisect_left
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.core.model import Label, SpanData
 
@@ -25,6 +25,7 @@ class SpanListModel(QAbstractListModel):
         self._rows: list[SpanData] = []
         self._keys: list[tuple[int, int, int]] = []
         self._labels: dict[int, Label] = {}
+        self._key_of: dict[int, tuple[int, int, int]] = {}
         self._text = ""
 
     def reset(self, text: str, spans: list[SpanData], labels: dict[int, Label]) -> None:
@@ -32,6 +33,7 @@ class SpanListModel(QAbstractListModel):
         self._text, self._labels = text, labels
         self._rows = sorted(spans, key=_key)
         self._keys = [_key(s) for s in self._rows]
+        self._key_of = {s.id: k for s, k in zip(self._rows, self._keys)}
         self.endResetModel()
 
     def apply(self, added: list[SpanData], removed: list[int]) -> None:
@@ -42,19 +44,21 @@ class SpanListModel(QAbstractListModel):
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
                 del self._keys[row]
+                del self._key_of[sid]
                 self.endRemoveRows()
         for s in added:
             row = bisect_left(self._keys, _key(s))
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows.insert(row, s)
             self._keys.insert(row, _key(s))
+            self._key_of[s.id] = _key(s)
             self.endInsertRows()
 
     def row_of(self, span_id: int) -> int:
-        for i, s in enumerate(self._rows):
-            if s.id == span_id:
-                return i
-        return -1
+        key = self._key_of.get(span_id)
+        if key is None:
+            return -1
+        return bisect_left(self._keys, key)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -81,7 +85,11 @@ class SpanListModel(QAbstractListModel):
         return None
 
 
-class SpanList(QListView):
+class SpanList(QTableView):
+    """A one-column table rather than a QListView: a list view re-lays out every row (a Python
+    ``rowCount`` call per row) after each insert, a table's header does not, so an edit in a
+    document with 20,000 spans stays within a frame."""
+
     spanActivated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -89,7 +97,15 @@ class SpanList(QListView):
         self.setObjectName("spanList")
         self.model_ = SpanListModel(self)
         self.setModel(self.model_)
-        self.setUniformItemSizes(True)
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        vh = self.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.selectionModel().currentChanged.connect(self._current)

@@ -39,8 +39,13 @@ class StancePanel(QWidget):
         lay.addWidget(self.claim_box)
         lay.addStretch(1)
         self.claim_stance.activated.connect(lambda i: self.claimStanceChosen.emit(self.claim_stance.itemData(i)))
-        self.claimant.activated.connect(lambda i: self.claimantChosen.emit(self.claimant.itemData(i)))
+        self.claimant.activated.connect(self._claimant_activated)
         self.show_claim(None, [], "", ())
+
+    def _claimant_activated(self, i: int) -> None:
+        data = self.claimant.itemData(i)
+        if data != "text":
+            self.claimantChosen.emit(data)
 
     def set_actions(self, target: str, actions: dict[int, QAction]) -> None:
         self.target.setText(f"Towards: {target}" if target else "")
@@ -75,4 +80,7 @@ class StancePanel(QWidget):
             i = self.claim_stance.findData(claim.attrs.get("stance"))
             self.claim_stance.setCurrentIndex(max(i, 0))
             j = self.claimant.findData(claim.attrs.get("claimant_span"))
+            if claim.attrs.get("claimant_span") is None and claim.attrs.get("claimant"):  # imported as text, not linked to a span yet
+                self.claimant.addItem(f"{claim.attrs['claimant']} (not linked)", "text")
+                j = self.claimant.count() - 1
             self.claimant.setCurrentIndex(max(j, 0))

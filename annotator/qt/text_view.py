@@ -49,7 +49,7 @@ import enum
 import html
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -78,8 +78,9 @@ class Style(enum.Flag):
     DISAGREEMENT = enum.auto()
 
 
-@dataclass(frozen=True, slots=True)
-class RenderSpan:
+class RenderSpan(NamedTuple):
+    """Immutable; a named tuple because a document may need 20,000 of them at once."""
+
     id: Hashable
     start: int
     end: int

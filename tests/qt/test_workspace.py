@@ -252,3 +252,25 @@ def test_span_list_model(qtmodeltester, sample_project):
     doc = sample_project.document(1)
     m.reset(doc.text, sample_project.spans(1), {lab.id: lab for lab in sample_project.labels()})
     qtmodeltester.check(m)
+
+
+def test_large_document_loads_spans_in_background(qtbot, project, open_window):
+    text = " ".join(f"w{i}" for i in range(30_000))  # > 100,000 characters
+    import_documents(project, [NewDocument("small", title="a"), NewDocument(text, title="big")])
+    ana = project.ensure_annotator("ana")
+    lab = project.label_by_name("GPE")
+    big_id = project.document_ids()[1]
+    starts = [text.index(f" w{i} ") + 1 for i in range(3, 3000, 3)]
+    project.add_spans([(big_id, ana.id, lab.id, s, text.index(" ", s), {}, "manual") for s in starts])
+    w = open_window(project, "ana")
+    with qtbot.waitSignal(w.controller.spansLoaded, timeout=10_000):
+        qtbot.keyClick(w.text_view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+        assert w.text_view.text() == text  # the text shows before the spans arrive
+        mouse_select(qtbot, w.text_view, 0, 2)
+        qtbot.keyClick(w.text_view, Qt.Key.Key_1)  # refused while loading: nothing half-known is stored
+        assert project.spans(big_id, ana.id)[0].start == starts[0] and w.undo_stack.count() == 0
+    assert {r.id for r in w.text_view.spans()} == {s.id for s in project.spans(big_id, ana.id)}
+    assert w.span_list.model().rowCount() == len(starts)
+    mouse_select(qtbot, w.text_view, 0, 2)
+    qtbot.keyClick(w.text_view, Qt.Key.Key_1)
+    assert len(project.spans(big_id, ana.id)) == len(starts) + 1
