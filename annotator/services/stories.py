@@ -86,9 +86,10 @@ def _name_words(text: str) -> set[str]:
     return {w for w in words if len(w) > 2 and w not in _CAPS_STOP}
 
 
-def document_entities(project: Project, doc: DocumentData) -> set[str]:
+def document_entities(project: Project, doc: DocumentData, entity_labels: set[int] | None = None) -> set[str]:
     """Entity names in a document: every annotator's entity spans plus capitalised names."""
-    entity_labels = {lab.id for lab in project.labels(Layer.ENTITY)}
+    if entity_labels is None:
+        entity_labels = {lab.id for lab in project.labels(Layer.ENTITY)}
     names: set[str] = set()
     for s in project.spans(doc.id):
         if s.label_id in entity_labels and not any(ch.isdigit() for ch in doc.text[s.start:s.end]):
@@ -109,8 +110,8 @@ def _parse_date(s: str | None) -> date | None:
 
 # ---------------------------------------------------------------------------- grouping
 def document_similarity(project: Project, docs: Sequence[DocumentData]):
-    """Combined similarity (numpy array): TF-IDF cosine of title + text, Jaccard of entity
-    names, halved for articles published more than ``MAX_DAYS_APART`` days apart."""
+    """Combined similarity (numpy array): TF-IDF cosine of title + text, IDF-weighted cosine
+    of entity names, halved for articles published more than ``MAX_DAYS_APART`` days apart."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -123,17 +124,20 @@ def document_similarity(project: Project, docs: Sequence[DocumentData]):
         text_sim = (x @ x.T).toarray()
     except ValueError:
         text_sim = np.eye(n)
-    ents = [document_entities(project, d) for d in docs]
-    ent_sim = np.zeros((n, n))
-    for i, j in itertools.combinations(range(n), 2):
-        if ents[i] and ents[j]:
-            ent_sim[i, j] = ent_sim[j, i] = len(ents[i] & ents[j]) / len(ents[i] | ents[j])
+    entity_labels = {lab.id for lab in project.labels(Layer.ENTITY)}
+    ents = [sorted(document_entities(project, d, entity_labels)) for d in docs]
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    # names weighted by rarity (IDF): a name in every article ("Reuters", a capital) says little
+    e = MultiLabelBinarizer(sparse_output=True).fit_transform(ents).astype(np.float64)
+    e = TfidfTransformer(smooth_idf=True).fit_transform(e)
+    ent_sim = (e @ e.T).toarray()
     sim = TEXT_WEIGHT * text_sim + ENTITY_WEIGHT * ent_sim
-    dates = [_parse_date(d.published) for d in docs]
-    for i, j in itertools.combinations(range(n), 2):
-        if dates[i] and dates[j] and abs((dates[i] - dates[j]).days) > MAX_DAYS_APART:
-            sim[i, j] *= 0.5
-            sim[j, i] *= 0.5
+    days = np.array([(dt.toordinal() if (dt := _parse_date(d.published)) else np.nan) for d in docs])
+    apart = np.abs(days[:, None] - days[None, :]) > MAX_DAYS_APART  # NaN (no date) compares False
+    sim = np.where(apart, sim * 0.5, sim)
     np.fill_diagonal(sim, 1.0)
     return sim
 
