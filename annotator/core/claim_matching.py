@@ -142,7 +142,7 @@ class Suggestion:
 
 TEXT_WEIGHT = 0.6
 ENTITY_WEIGHT = 0.25
-QUANTITY_WEIGHT = 0.15  # both claims give a figure for the same counted thing (troops, killed …)
+QUANTITY_WEIGHT = 0.2  # both claims give a figure for the same counted thing (troops, killed …)
 SUGGEST_THRESHOLD = 0.2
 
 

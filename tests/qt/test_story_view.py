@@ -126,3 +126,27 @@ def test_hints_accept_suggestion_and_remove_article(qtbot, sample_project, open_
     assert ClaimStore(p).stories()[0].origin == "manual"
     qtbot.keyClick(view.columns[0].claims, Qt.Key.Key_Z, CTRL)
     assert [c.document_id for c in view.columns] == [1, 2, 3, 6]
+
+
+def test_claim_highlights_land_on_the_claim_in_any_script(qtbot, project):
+    """Emoji, CJK, combining marks and former CRLF text: the highlighted text is the claim."""
+    from annotator.core.model import NewDocument
+    from annotator.qt.story_view import StoryView
+    from annotator.services.importing import import_documents
+
+    texts = ["Héllo 😀😀\r\nKarsk: 緊張 — “more than 10,000 troops” moved 👍",
+             "Zoe\u0301 🇴🇸 said\r\nroughly 15,000 soldiers 😱 are there"]
+    ids = import_documents(project, [NewDocument(t) for t in texts]).document_ids
+    a = project.ensure_annotator("alice")
+    claim = project.label_by_name("CLAIM", Layer.CLAIM)
+    quotes = ["more than 10,000 troops", "roughly 15,000 soldiers 😱"]
+    for d, q in zip(ids, quotes):
+        text = project.document(d).text
+        project.add_span(d, a.id, claim.id, text.index(q), text.index(q) + len(q))
+    ClaimStore(project).create_story("test", ids)
+    view = StoryView(project, lambda: a.id)
+    qtbot.addWidget(view)
+    for col, q in zip(view.columns, quotes):
+        (sel,) = col.text.extraSelections()
+        assert sel.cursor.selectedText() == q
+    assert view.hints.count() == 1 and view.hint_items[0][0] == "suggestion", "same quantity, no conflict"
