@@ -420,10 +420,7 @@ class StoryView(QWidget):
             self.hints.addItem(item)
             self.hint_items.append(("flag", f))
         claims = [c for cs in self.board.claims.values() for c in cs]
-        linked = {(ln.source_span_id, ln.target_span_id) for ln in self.board.links}
-        from annotator.core.claim_matching import suggest_links
-
-        for s in suggest_links(claims, exclude=linked)[:10]:
+        for s in svc.board_suggestions(self.board)[:10]:
             self.hints.addItem(QListWidgetItem(
                 f"Suggested: {s.kind} ({s.score:.2f}) — {self._short(s.a.document_id)}: {s.a.text[:60]} ↔ "
                 f"{self._short(s.b.document_id)}: {s.b.text[:60]}"))

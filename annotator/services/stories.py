@@ -303,14 +303,18 @@ def conflict_flags(claims: Sequence[Claim], links: Sequence[ClaimLinkData]) -> l
     return out
 
 
-def suggestions(project: Project, story_id: int, annotator_id: int, *, threshold: float | None = None
-                ) -> list[Suggestion]:
-    """Link suggestions inside a story for pairs the annotator has not linked yet."""
-    board = story_board(project, story_id, annotator_id)
+def board_suggestions(board: StoryBoard, *, threshold: float | None = None) -> list[Suggestion]:
+    """Link suggestions among a board's claims, for pairs the annotator has not linked yet."""
     claims = [c for cs in board.claims.values() for c in cs]
     linked = {(ln.source_span_id, ln.target_span_id) for ln in board.links}
     kw = {} if threshold is None else {"threshold": threshold}
     return suggest_links(claims, exclude=linked, **kw)
+
+
+def suggestions(project: Project, story_id: int, annotator_id: int, *, threshold: float | None = None
+                ) -> list[Suggestion]:
+    """Link suggestions inside a story for pairs the annotator has not linked yet."""
+    return board_suggestions(story_board(project, story_id, annotator_id), threshold=threshold)
 
 
 # ---------------------------------------------------------------------------- link edits (undoable)
@@ -324,7 +328,7 @@ def _conflict_attrs(project: Project, a: int, b: int) -> dict[str, Any]:
     sa, sb = project.span(a), project.span(b)
     ta = project.document(sa.document_id).text[sa.start:sa.end]
     tb = project.document(sb.document_id).text[sb.start:sb.end]
-    conflicts = figure_conflicts(ta, tb) if a < b or True else []
+    conflicts = figure_conflicts(ta, tb)
     return {"conflicts": [c.to_json() for c in conflicts]} if conflicts else {}
 
 
