@@ -45,6 +45,7 @@ class DocumentController(QObject):
         self.rendered: list[RenderSpan] = []
         self.loading = False
         self._load_generation = 0
+        self._by_start: dict[int, set[int]] = {}  # start offset -> span ids (duplicate check)
         self._task = None
         self._tokens: OrderedDict[int, TokenIndex] = OrderedDict()
         self.reload_labels()
@@ -81,32 +82,46 @@ class DocumentController(QObject):
         if background is None:
             background = len(self.document.text) > self.BACKGROUND_LOAD_CHARS
         if not background:
-            self.spans = {s.id: s for s in self.project.spans(document_id, self.annotator.id)}
+            self._set_spans(self.project.spans(document_id, self.annotator.id))
             self.loading = False
             self.documentLoaded.emit(document_id)
             return self.document
         from annotator.qt.workers import run_task
 
-        self.spans = {}
+        self._set_spans([])
         self.loading = True
         self.documentLoaded.emit(document_id)
         generation, annotator_id = self._load_generation, self.annotator.id
 
+        text, lang = self.document.text, self.project.language
+
         def load(progress, cancelled):  # worker thread: plain data only
             spans = self.project.spans(document_id, annotator_id)
-            return spans, [self.render_span(s) for s in spans]
+            rendered = [self.render_span(s) for s in spans]
+            tokens = self._tokens.get(document_id) or TokenIndex(text, lang)
+            return spans, rendered, tokens
 
         def done(result) -> None:
             if not shiboken6.isValid(self) or generation != self._load_generation:
                 return  # the window closed, or the user moved on
-            spans, rendered = result
-            self.spans = {s.id: s for s in spans}
+            spans, rendered, tokens = result
+            self._cache_tokens(document_id, tokens)
+            self._set_spans(spans)
             self.rendered = rendered
             self.loading = False
             self.spansLoaded.emit(document_id)
 
         self._task = run_task(load, on_done=done, on_error=lambda msg, _tb: self.refused.emit(msg))
         return self.document
+
+    def _set_spans(self, spans: list[SpanData]) -> None:
+        self.spans = {sp.id: sp for sp in spans}
+        self._by_start = {}
+        for sp in spans:
+            self._by_start.setdefault(sp.start, set()).add(sp.id)
+
+    def _spans_starting(self, start: int) -> list[SpanData]:
+        return [self.spans[i] for i in self._by_start.get(start, ()) if i in self.spans]
 
     def tokens(self) -> TokenIndex:
         """Token boundaries of the open document (spaCy blank tokenizer), cached per document."""
@@ -115,12 +130,14 @@ class DocumentController(QObject):
         idx = self._tokens.get(doc_id)
         if idx is None:
             idx = TokenIndex(self.document.text, self.project.language)
-            self._tokens[doc_id] = idx
-            while len(self._tokens) > self.TOKEN_CACHE:
-                self._tokens.popitem(last=False)
-        else:
-            self._tokens.move_to_end(doc_id)
+        self._cache_tokens(doc_id, idx)
         return idx
+
+    def _cache_tokens(self, doc_id: int, idx: TokenIndex) -> None:
+        self._tokens[doc_id] = idx
+        self._tokens.move_to_end(doc_id)
+        while len(self._tokens) > self.TOKEN_CACHE:
+            self._tokens.popitem(last=False)
 
     def token_at(self, pos: int) -> tuple[int, int] | None:
         return self.tokens().token_at(pos) if self.document else None
@@ -164,7 +181,11 @@ class DocumentController(QObject):
                 if removed is not None:
                     self.spans.pop(removed, None)
                 if added is not None:
+                    old = self.spans.get(added.id)
+                    if old is not None:
+                        self._by_start.get(old.start, set()).discard(old.id)
                     self.spans[added.id] = added
+                    self._by_start.setdefault(added.start, set()).add(added.id)
             self.spansChanged.emit(document_id, [added] if added else [], [removed] if removed is not None else [])
         elif kind == "stance":
             self.stanceChanged.emit(document_id)
@@ -191,10 +212,9 @@ class DocumentController(QObject):
             return None
         start, end = got
         lab = self.labels[label_id]
-        for s in self.spans.values():
-            if s.start == start and s.end == end and s.label_id == label_id:
-                self.refused.emit(f"This text is already tagged {lab.name}.")
-                return None
+        if any(s.start == start and s.end == end and s.label_id == label_id for s in self._spans_starting(start)):
+            self.refused.emit(f"This text is already tagged {lab.name}.")
+            return None
         attrs: dict[str, Any] = {}
         if lab.layer == Layer.CLAIM:
             attrs = {"stance": None, "claimant": None, "claimant_span": None}

@@ -213,9 +213,7 @@ class SpanTextView(QPlainTextEdit):
         return sorted(hits, key=lambda s: (s.end - s.start, -s.priority))
 
     def set_current_span(self, span_id: Hashable | None) -> None:
-        touched = [(s.start, s.end) for s in (self._spans.get(self._current), self._spans.get(span_id)) if s]
-        self._current = span_id
-        self._invalidate(touched)
+        self._current = span_id  # drawn as an outline in paintEvent: no re-formatting needed
         self.viewport().update()
 
     def current_span(self) -> Hashable | None:
@@ -295,7 +293,7 @@ class SpanTextView(QPlainTextEdit):
         if be <= bs:
             return []
         spans = self._spans_in(bs, be)
-        if not spans and self._current is None:
+        if not spans:
             return []
         cuts = {bs, be}
         for s in spans:

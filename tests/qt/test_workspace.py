@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -274,3 +275,32 @@ def test_large_document_loads_spans_in_background(qtbot, project, open_window):
     mouse_select(qtbot, w.text_view, 0, 2)
     qtbot.keyClick(w.text_view, Qt.Key.Key_1)
     assert len(project.spans(big_id, ana.id)) == len(starts) + 1
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen platform, for the tooltip
+def test_hover_shows_every_label_under_the_mouse(qtbot, sample_project, open_window):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    w = open_window(sample_project, "alice")
+    view = w.text_view
+    pos = view.text().index("Ostrava,")  # GPE inside alice's CLAIM
+    vp = point_of(view, pos + 2)
+    at = view.viewport().mapTo(view, vp)
+    QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, at, view.mapToGlobal(at)))
+    tip = QToolTip.text()
+    assert "GPE" in tip and "CLAIM" in tip and "supports" in tip
+    QToolTip.hideText()
+
+
+def test_same_text_same_label_twice_is_refused(qtbot, sample_project, open_window):
+    p = sample_project
+    w = open_window(p, "alice")
+    view = w.text_view
+    s = view.text().index("Karsk.")
+    n = len(p.spans(w.current_document_id))
+    mouse_select(qtbot, view, s, s + 5)
+    qtbot.keyClick(view, Qt.Key.Key_3)  # alice already has GPE "Karsk" here
+    assert len(p.spans(w.current_document_id)) == n
+    assert "already tagged" in w.statusBar().currentMessage()
