@@ -36,19 +36,44 @@ def default_annotator_name() -> str:
         return "annotator"
 
 
-def run(args: argparse.Namespace) -> int:
-    app = make_app()
+def start_workspace(project: Project, name: str | None = None) -> dict:
+    """Show the main window for ``name``, or for the remembered annotator; on a first start ask
+    for the name first (the dialog is opened with ``open()``). Returns a dict that will hold
+    ``"window"`` (and ``"dialog"`` while asking)."""
+    from annotator.qt.identity import IdentityDialog, remember_name, remembered_name
     from annotator.qt.main_window import MainWindow
 
+    holder: dict = {}
+
+    def show(chosen: str) -> None:
+        remember_name(chosen)
+        holder["window"] = MainWindow(project, project.ensure_annotator(chosen))
+        holder["window"].show()
+
+    name = name or remembered_name()
+    if name:
+        show(name)
+    else:
+        dlg = IdentityDialog([a.name for a in project.annotators()], default_annotator_name())
+        dlg.nameChosen.connect(show)
+        dlg.rejected.connect(lambda: QApplication.instance().quit())
+        holder["dialog"] = dlg
+        dlg.open()
+    return holder
+
+
+def run(args: argparse.Namespace) -> int:
+    app = make_app()
     try:
         project = open_project(args.project)
     except AnnotatorError as e:
         QMessageBox.critical(None, "annotator", str(e))
         print(f"annotator: {e}", file=sys.stderr)
         return 3
-    who = project.ensure_annotator(args.annotator or default_annotator_name())
-    window = MainWindow(project, who)
-    window.show()
+    from annotator.services.recovery import auto_backup_safely  # one backup a day (docs/reliability.md)
+
+    auto_backup_safely(project.path, on_error=lambda msg: print(f"annotator: {msg}", file=sys.stderr))
+    holder = start_workspace(project, args.annotator)  # noqa: F841  (keeps the window alive)
     code = app.exec()
     project.close()
     return code

@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([280, 700, 300])
+        self.splitter.setSizes([320, 760, 320])
         self.setCentralWidget(self.splitter)
 
         # ---- status bar

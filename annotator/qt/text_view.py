@@ -392,7 +392,7 @@ class SpanTextView(QPlainTextEdit):
                 x2 = line.cursorToX(min(z, le))[0]
                 rect = QRectF(geo.left() + min(x1, x2), geo.top() + line.y(), abs(x2 - x1), line.height())
                 if underline is None:
-                    painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 2, 2)
+                    painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 2), 3, 3)
                 else:
                     y = rect.bottom() - 1 - 3 * underline
                     painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
