@@ -42,7 +42,33 @@ def sample_project(tmp_path: Path):
 
 
 # --- storage backends (SQLite file; PostgreSQL server, see annotator/storage/postgres.py) ---------
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory):
+    """A throwaway PostgreSQL server on loopback for the whole run (initdb + pg_ctl). Without
+    PostgreSQL installed the postgresql tests skip, except in CI (CI=true), where they fail."""
+    from annotator.storage.postgres import LocalCluster
+
+    cluster = LocalCluster(tmp_path_factory.mktemp("pg"), durable=False)
+    try:
+        cluster.start()
+    except Exception as e:  # noqa: BLE001
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is needed in CI and could not start: {e}")
+        pytest.skip(f"no PostgreSQL server ({e})")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_database(request):
+    """``pg_database(owner=None)``: a new empty database on the test server; returns its URL."""
+    import uuid
+
+    cluster = request.getfixturevalue("pg_cluster")
+    return lambda owner=None: cluster.create_database(f"t_{uuid.uuid4().hex[:12]}", owner)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -51,9 +77,10 @@ def backend(request, tmp_path: Path):
     from annotator.storage import Project
 
     opened = []
+    new_db = request.getfixturevalue("pg_database") if request.param == "postgresql" else None
 
     def make(name: str):
-        p = Project.create(tmp_path / f"{name}.annotator")
+        p = Project.create(new_db() if new_db else tmp_path / f"{name}.annotator")
         opened.append(p)
         return p
 

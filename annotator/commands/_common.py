@@ -8,15 +8,24 @@ from pathlib import Path
 
 from annotator.core.errors import ProjectError
 from annotator.paths import default_project_path
-from annotator.storage import Project
+from annotator.storage import Project, postgres
 
 
 def add_project_arg(p: argparse.ArgumentParser, *, required: bool = False) -> None:
     p.add_argument("--project", "-p", required=required,
-                   help="project file (default: the default project in the user data folder)")
+                   help="project file or postgresql:// URL (default: the default project in the user data "
+                        "folder)")
 
 
 def open_project(args: argparse.Namespace, *, create: bool = False) -> Project:
+    if postgres.is_url(getattr(args, "project", None)):
+        project = Project.open(args.project)
+        if create and not project.labels():
+            from annotator.core.schema import load_schema
+            from annotator.services.sample import default_schema_path
+
+            project.apply_schema(load_schema(default_schema_path()))
+        return project
     path = Path(args.project) if getattr(args, "project", None) else default_project_path()
     if create and not path.exists():
         from annotator.services.sample import default_schema_path

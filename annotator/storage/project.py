@@ -31,7 +31,7 @@ from annotator.core.model import (
     Status,
 )
 from annotator.core.schema import Schema
-from annotator.storage import db
+from annotator.storage import db, postgres
 from annotator.storage.tables import (
     Annotator as AnnotatorT,
     Assignment as AssignmentT,
@@ -79,6 +79,18 @@ class Project:
     """An open project file."""
 
     def __init__(self, path: str | Path, *, create: bool = False, migrate_backup: bool = True) -> None:
+        self.url: str | None = None  # a postgresql:// URL; None for a project file
+        if postgres.is_url(path):
+            self.url = str(path)
+            self.path = Path(postgres.database_name(self.url))
+            self.backup_path = None
+            self.engine = postgres.make_engine(self.url)
+            try:
+                postgres.prepare_schema(self.engine, self.url)
+            except Exception:
+                self.engine.dispose()
+                raise
+            return
         self.path = Path(path).expanduser().resolve()
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -236,7 +248,9 @@ class Project:
 
     # ------------------------------------------------------------------ documents
     def _doc_filter(self, q, annotator_id: int | None, status: Status | None, search: str | None):
-        if search and search.strip():
+        if search and search.strip() and self.url is not None:
+            q = q.where(postgres.search_clause(D, search))
+        elif search and search.strip():
             match = fts_query(search)
             q = q.where(D.c.id.in_(text("SELECT rowid FROM document_fts WHERE document_fts MATCH :m")
                                    .bindparams(m=match)))
@@ -549,7 +563,7 @@ class Project:
                                                        ST.c.status == str(Status.DONE))).scalar_subquery())
                 .order_by(A.c.id)).all()
         return {
-            "path": str(self.path),
+            "path": postgres.display_url(self.url) if self.url else str(self.path),
             "documents": docs[0],
             "characters": docs[1],
             "labels": [{"layer": r[0], "name": r[1], "spans": r[2]} for r in per_label],
@@ -558,6 +572,8 @@ class Project:
         }
 
     def integrity_check(self) -> list[str]:
+        if self.url is not None:
+            return []  # PostgreSQL checks constraints on every write and pages with its own checksums
         with self.read() as c:
             rows = [r[0] for r in c.exec_driver_sql("PRAGMA integrity_check").all()]
             fk = c.exec_driver_sql("PRAGMA foreign_key_check").all()

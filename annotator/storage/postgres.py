@@ -1,0 +1,300 @@
+"""A project in PostgreSQL: engine, schema preparation, search, and row-level security.
+
+``Project("postgresql://user@host/db")`` uses this module; everything else is shared with
+the SQLite backend (same tables, same Alembic migrations). What differs:
+
+- Search: PostgreSQL full text (``to_tsvector('simple', title || text)`` with a GIN
+  expression index, prefix matching on every word) instead of SQLite FTS5.
+- Row-level security (``enable_team``, run by the lead after migrations): the lead owns the
+  tables and sees and changes everything; every other login role is an annotator whose
+  annotator row has the role's name. An annotator's connection sees and changes only their own
+  spans, document labels, statuses, relations and assignments; documents, labels and settings
+  are read-only to them. PostgreSQL enforces it, whatever the client does.
+- No file backup before a migration: back the database up with ``pg_dump``.
+
+``LocalCluster`` starts a throwaway server (initdb + pg_ctl in a folder, loopback only) for
+tests, benchmarks and trying the team setup on one machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, Table, create_engine, func, inspect, literal_column, select, text
+from sqlalchemy.engine import make_url
+
+from annotator.core.errors import ProjectError, ProjectTooNewError
+
+SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+# tables that hold one annotator's work, each with an annotator_id column
+WORK_TABLES = ("span", "document_label", "document_status", "relation", "assignment")
+SHARED_TABLES = ("document", "label", "setting", "annotator", "alembic_version")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def is_url(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(SCHEMES)
+
+
+def normalise_url(url: str) -> str:
+    """Any PostgreSQL URL, driven by psycopg 3."""
+    for scheme in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    raise ProjectError(f"{url}: not a PostgreSQL URL")
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for titles and messages."""
+    return make_url(url).render_as_string(hide_password=True).replace("postgresql+psycopg://", "postgresql://")
+
+
+def database_name(url: str) -> str:
+    return make_url(normalise_url(url)).database or "postgres"
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:  # pragma: no cover - a packaging problem, said in a sentence
+        raise ProjectError("PostgreSQL projects need the 'psycopg' package (pip install 'annotator[postgres]')") from None
+    return create_engine(normalise_url(url), pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def prepare_schema(engine: Engine, url: str) -> None:
+    """Bring the database to the head revision (same migrations as SQLite), then (re)create
+    the PostgreSQL-only objects: the search index."""
+    from alembic import command
+
+    from annotator.storage import db
+
+    shown = display_url(url)
+    head = db.head_revision()
+    try:
+        with engine.connect() as conn:
+            rev = db.current_revision(conn)
+            has_tables = bool(inspect(conn).get_table_names())
+    except Exception as e:  # noqa: BLE001  (connection refused, bad password, no database …)
+        raise ProjectError(f"{shown}: cannot connect ({str(e).strip().splitlines()[0]})") from None
+    if rev is not None and rev not in db.known_revisions():
+        raise ProjectTooNewError(
+            f"{shown} was written by a newer version of annotator (schema {rev}); this version understands "
+            f"up to {head}. Update annotator to open it. The database was not changed.")
+    if rev is None and has_tables:
+        raise ProjectError(f"{shown}: the database has tables, but it is not an annotator project")
+    if rev != head:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")  # two first opens must not both migrate
+            if db.current_revision(conn) != head:
+                command.upgrade(db.alembic_config(conn), "head")
+                create_search_index(conn)
+
+
+# ---------------------------------------------------------------------------------------- search
+def _tsvector(document: Table):
+    return func.to_tsvector(literal_column("'simple'::regconfig"),
+                            func.coalesce(document.c.title, "") + " " + document.c.text)
+
+
+def create_search_index(conn) -> None:
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_document_search ON document "
+        "USING gin (to_tsvector('simple'::regconfig, (COALESCE(title, '') || ' ') || text))")
+
+
+def tsquery(search: str) -> str:
+    """What a user typed as a tsquery: every word must appear, as a prefix (like the FTS5 search)."""
+    return " & ".join(f"{w.lower()}:*" for w in _WORD.findall(search))
+
+
+def search_clause(document: Table, search: str):
+    q = tsquery(search)
+    if not q:
+        return text("true")
+    return _tsvector(document).op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), q))
+
+
+# ---------------------------------------------------------------------------------------- team
+def _ident(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]{0,62}", name):
+        raise ProjectError(f"{name!r}: use letters, digits, '_', '.' or '-' for a PostgreSQL role name")
+    return '"' + name + '"'
+
+
+def team_role(conn) -> str:
+    """The group role of this project's annotators (one per database)."""
+    return f"{conn.exec_driver_sql('SELECT current_database()').scalar()}_annotators"
+
+
+def enable_team(conn) -> str:
+    """Row-level security and grants for annotators; run as the lead (the tables' owner).
+    Idempotent: run it again after an upgrade that added tables. Returns the group role."""
+    group = team_role(conn)
+    exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": group}).first()
+    if not exists:
+        conn.exec_driver_sql(f"CREATE ROLE {_ident(group)} NOLOGIN")
+    g = _ident(group)
+    # who am I: the annotator row named like the login role (a function, so policies stay short)
+    conn.exec_driver_sql(
+        "CREATE OR REPLACE FUNCTION annotator_me() RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER "
+        "SET search_path = public AS $$ SELECT id FROM annotator WHERE name = session_user $$")
+    conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION annotator_me() TO {g}")
+    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {g}")
+    tables = set(inspect(conn).get_table_names())
+    for t in SHARED_TABLES:
+        conn.exec_driver_sql(f"GRANT SELECT ON {t} TO {g}")
+    # an annotator may add their own annotator row (first start), nobody else's
+    conn.exec_driver_sql(f"GRANT INSERT ON annotator TO {g}")
+    conn.exec_driver_sql("ALTER TABLE annotator ENABLE ROW LEVEL SECURITY")
+    conn.exec_driver_sql("DROP POLICY IF EXISTS see_all ON annotator")
+    conn.exec_driver_sql(f"CREATE POLICY see_all ON annotator FOR SELECT TO {g} USING (true)")
+    conn.exec_driver_sql("DROP POLICY IF EXISTS add_self ON annotator")
+    conn.exec_driver_sql(f"CREATE POLICY add_self ON annotator FOR INSERT TO {g} "
+                         "WITH CHECK (name = session_user AND role = 'annotator')")
+    for t in WORK_TABLES:
+        if t not in tables:
+            continue
+        conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {g}")
+        conn.exec_driver_sql(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+        conn.exec_driver_sql(f"DROP POLICY IF EXISTS own_work ON {t}")
+        conn.exec_driver_sql(f"CREATE POLICY own_work ON {t} FOR ALL TO {g} "
+                             "USING (annotator_id = annotator_me()) WITH CHECK (annotator_id = annotator_me())")
+    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {g}")
+    return group
+
+
+def add_annotator(conn, name: str, password: str | None = None) -> None:
+    """A login role for an annotator, in the project's group, and their annotator row."""
+    group = enable_team(conn)
+    role = _ident(name)
+    exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": name}).first()
+    if not exists:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+    if password is not None:
+        conn.exec_driver_sql(f"ALTER ROLE {role} PASSWORD {_literal(conn, password)}")
+    conn.exec_driver_sql(f"GRANT {_ident(group)} TO {role}")
+    conn.exec_driver_sql("INSERT INTO annotator (name, role) VALUES (%(n)s, 'annotator') ON CONFLICT (name) DO NOTHING",
+                         {"n": name})
+
+
+def _literal(conn, value: str) -> str:
+    return conn.exec_driver_sql("SELECT quote_literal(%(v)s)", {"v": value}).scalar()
+
+
+# ---------------------------------------------------------------------------------------- local server
+def _bindir() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    return versions[-1].parent if versions else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalCluster:
+    """A throwaway PostgreSQL server in ``folder``, on 127.0.0.1 and a free port, trust auth.
+
+    Runs as the current user, or as ``postgres`` when the current user is root (the server
+    refuses to run as root). ``durable=False`` turns fsync off (tests); benchmarks keep it on.
+    """
+
+    def __init__(self, folder: Path, *, durable: bool = True) -> None:
+        self.folder = Path(folder)
+        self.durable = durable
+        self.port = 0
+        self.bindir = _bindir()
+        self.superuser = "postgres"
+        self._prefix: list[str] = []
+        self._owned = False
+
+    def _run(self, *args: str, **kw) -> subprocess.CompletedProcess:
+        r = subprocess.run([*self._prefix, *args], capture_output=True, text=True, timeout=120, **kw)
+        if r.returncode != 0:
+            log = self.folder / "server.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{Path(args[0]).name} failed ({r.returncode}): {r.stderr.strip()} {tail}")
+        return r
+
+    def start(self) -> LocalCluster:
+        if self.bindir is None:
+            raise RuntimeError("PostgreSQL is not installed (no pg_ctl; Debian: apt-get install postgresql)")
+        if os.geteuid() == 0:
+            # the server refuses to run as root: run it as postgres, in a folder postgres can reach
+            import pwd
+            import tempfile
+
+            pw = pwd.getpwnam("postgres")
+            self.folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
+            self._owned = True
+            os.chown(self.folder, pw.pw_uid, pw.pw_gid)
+            self._prefix = ["runuser", "-u", "postgres", "--"]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data, sock = self.folder / "data", self.folder
+        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", self.superuser, "--auth=trust",
+                  "-E", "UTF8", "--locale=C", "--no-sync")
+        self.port = free_port()
+        opts = f"-p {self.port} -k {sock} -c listen_addresses=127.0.0.1 -c max_connections=60"
+        if not self.durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(self.folder / "server.log"),
+                  "-w", "-t", "60", "start")
+        return self
+
+    def stop(self) -> None:
+        if self.port:
+            subprocess.run([*self._prefix, str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m",
+                            "fast", "-w", "stop"], capture_output=True, timeout=60)
+            self.port = 0
+        if self._owned:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, database: str = "postgres", user: str | None = None) -> str:
+        return f"postgresql://{user or self.superuser}@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str, owner: str | None = None) -> str:
+        """A new empty database (and its owner role, if named and missing); returns its URL."""
+        eng = create_engine(normalise_url(self.url()), isolation_level="AUTOCOMMIT")
+        try:
+            with eng.connect() as c:
+                if owner and not c.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s",
+                                                   {"r": owner}).first():
+                    c.exec_driver_sql(f"CREATE ROLE {_ident(owner)} LOGIN CREATEROLE")
+                c.exec_driver_sql(f"CREATE DATABASE {_ident(name)}" + (f" OWNER {_ident(owner)}" if owner else ""))
+        finally:
+            eng.dispose()
+        return self.url(name, owner)
+
+    def __enter__(self) -> LocalCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def wait_until_ready(url: str, timeout: float = 30.0) -> None:
+    eng = create_engine(normalise_url(url))
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                with eng.connect() as c:
+                    c.execute(select(1))
+                return
+            except Exception:  # noqa: BLE001
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        eng.dispose()
+
