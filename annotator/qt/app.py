@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.core.errors import AnnotatorError
 from annotator.paths import default_project_path
 from annotator.services.sample import open_or_create_default
-from annotator.storage import Project
+from annotator.storage import Project, postgres
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -26,6 +26,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def open_project(path: str | None) -> Project:
     if path is None:
         return open_or_create_default(default_project_path())
+    if postgres.is_url(path):
+        return Project.open(path)  # a shared project on a PostgreSQL server
     return Project.open(Path(path))
 
 
@@ -72,8 +74,12 @@ def run(args: argparse.Namespace) -> int:
         return 3
     from annotator.services.recovery import auto_backup_safely  # one backup a day (docs/reliability.md)
 
-    auto_backup_safely(project.path, on_error=lambda msg: print(f"annotator: {msg}", file=sys.stderr))
-    holder = start_workspace(project, args.annotator)  # noqa: F841  (keeps the window alive)
+    name = args.annotator
+    if project.url is None:
+        auto_backup_safely(project.path, on_error=lambda msg: print(f"annotator: {msg}", file=sys.stderr))
+    elif name is None:
+        name = postgres.login_name(project.url)  # on a server, you annotate as the role you log in as
+    holder = start_workspace(project, name)  # noqa: F841  (keeps the window alive)
     code = app.exec()
     project.close()
     return code

@@ -59,6 +59,11 @@ def database_name(url: str) -> str:
     return make_url(normalise_url(url)).database or "postgres"
 
 
+def login_name(url: str) -> str | None:
+    """The role a URL logs in as (an annotator's name on a team server)."""
+    return make_url(normalise_url(url)).username
+
+
 def make_engine(url: str) -> Engine:
     try:
         import psycopg  # noqa: F401

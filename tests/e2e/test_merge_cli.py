@@ -1,5 +1,6 @@
 """`annotator bundle export` and `annotator merge` end to end, in subprocesses, as a lead would run them."""
 
+import json
 import os
 import subprocess
 import sys
@@ -73,3 +74,30 @@ def test_export_and_merge_from_the_command_line(tmp_path):
     assert "already merged, nothing changed" in r.stdout
     r = cli("merge", tmp_path / "broken.annbundle", "--project", master, env_dir=tmp_path)
     assert r.returncode == 1 and "broken.annbundle: cannot read" in r.stderr
+
+
+def test_cli_on_a_postgresql_project(tmp_path, pg_cluster, pg_database):
+    """`annotator --project postgresql://…`: import, team logins, merge, stats, as lead and as annotator."""
+    from annotator.services.bundles import export_bundle
+    from annotator.services.sample import open_or_create_default
+
+    url = pg_database(owner="lead")
+    db = url.rsplit("/", 1)[1]
+    (tmp_path / "a.txt").write_text("Headline about Karsk\n\nBody text.")
+    r = cli("--project", url, "import", tmp_path / "a.txt", env_dir=tmp_path, check=0)
+    assert "1 document imported" in r.stdout
+    with open_or_create_default(tmp_path / "laptop.annotator") as laptop:
+        export_bundle(laptop, "alice", tmp_path / "alice.annbundle", with_text=True)
+    cli("team", "add", "alice", "--password", "-", "--project", url, env_dir=tmp_path, check=0)
+    r = cli("merge", tmp_path / "alice.annbundle", "--project", url, env_dir=tmp_path, check=0)
+    assert "added" in r.stdout and "1 bundle merged" in r.stdout
+    r = cli("--project", url, "stats", "--json", env_dir=tmp_path, check=0)
+    stats = json.loads(r.stdout)
+    assert stats["documents"] >= 4 and "lead@" in stats["path"] and "postgresql://" in stats["path"]
+    # alice, logged in as herself, sees her work and cannot touch the schema
+    alice_url = pg_cluster.url(db, "alice")
+    r = cli("--project", alice_url, "stats", "--json", env_dir=tmp_path, check=0)
+    assert [a["spans"] for a in json.loads(r.stdout)["annotators"] if a["name"] == "alice"][0] > 0
+    cli("labels", "export", tmp_path / "schema.json", "--project", url, env_dir=tmp_path, check=0)
+    r = cli("labels", "import", tmp_path / "schema.json", "--project", alice_url, env_dir=tmp_path)
+    assert r.returncode != 0 and "permission denied" in r.stderr
