@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.doc_list.setUniformItemSizes(True)
         self.doc_list.selectionModel().selectionChanged.connect(self._on_selection)
         self.count_label = QLabel(objectName="documentCount")
+        self.count_label.setWordWrap(True)
         left = QWidget()
         lay = QVBoxLayout(left)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -385,7 +386,11 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         total = self.doc_model.total()
-        self.count_label.setText(f"{total:,} document{'s' if total != 1 else ''}")
+        search = self.search.text() or None
+        parts = [f"{self.project.count_documents(annotator_id=self.annotator.id, status=st, search=search):,} {name}"
+                 for name, st in (("to do", Status.TODO), ("in progress", Status.IN_PROGRESS), ("done", Status.DONE))]
+        self.count_label.setText(f"{total:,} document{'s' if total != 1 else ''}  ·  " + ", ".join(parts))
+        self.count_label.setToolTip("Shown / your to do, in progress and done (with the search applied)")
 
     def _select_in_list(self, document_id: int, open_: bool = True) -> None:
         row = self.doc_model.row_of(document_id)
@@ -587,6 +592,7 @@ class MainWindow(QMainWindow):
 
     def _on_status_changed(self, document_id: int) -> None:
         self.doc_model.refresh_row(document_id)
+        self._update_count()
         if self._follow(document_id):
             self._refresh_side()
 

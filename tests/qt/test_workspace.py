@@ -119,6 +119,8 @@ def test_stance_done_next_document_and_list(qtbot, sample_project, open_window):
     qtbot.keyClick(w.text_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # mark done
     assert p.status(doc_id, bo.id) == Status.DONE
     assert w.doc_model.data(w.doc_model.index(w.doc_model.row_of(doc_id))).startswith("●")
+    n_done = p.count_documents(annotator_id=bo.id, status=Status.DONE)
+    assert f"{n_done} done" in w.count_label.text()
     # filter: done only
     w.status_filter.setCurrentIndex(3)
     done_ids = {d.id for d in p.list_documents(annotator_id=bo.id, status=Status.DONE)}
