@@ -108,7 +108,7 @@ def main() -> None:
         base_opens.append((time.perf_counter() - t0) * 1000)
 
     # ---- create a span (selection -> hotkey handler -> DB commit -> view, list update -> paint)
-    w.controller.tokens()  # built by the background load with the spans (cached per document)
+    w.controller.tokens()  # built in the background after the spans (cached per document)
     creates, undos, base_creates = [], [], []
     view = w.text_view
     lab_id = labels[0].id

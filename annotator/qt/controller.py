@@ -97,15 +97,21 @@ class DocumentController(QObject):
 
         def load(progress, cancelled):  # worker thread: plain data only
             spans = self.project.spans(document_id, annotator_id)
-            rendered = [self.render_span(s) for s in spans]
-            tokens = self._tokens.get(document_id) or TokenIndex(text, lang)
-            return spans, rendered, tokens
+            return spans, [self.render_span(s) for s in spans]
+
+        def tokenize(progress, cancelled):  # after the spans: snapping needs it, drawing does not
+            return self._tokens.get(document_id) or TokenIndex(text, lang)
+
+        def tokens_done(tokens: TokenIndex) -> None:
+            if shiboken6.isValid(self):
+                self._cache_tokens(document_id, tokens)
 
         def done(result) -> None:
             if not shiboken6.isValid(self) or generation != self._load_generation:
                 return  # the window closed, or the user moved on
-            spans, rendered, tokens = result
-            self._cache_tokens(document_id, tokens)
+            spans, rendered = result
+            if document_id not in self._tokens:
+                self._token_task = run_task(tokenize, on_done=tokens_done)
             self._set_spans(spans)
             self.rendered = rendered
             self.loading = False
