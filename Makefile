@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
 .PHONY: run test test-fast bench lint bundle clean
 
@@ -26,6 +27,17 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/lint-imports
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bundle]'
+	touch $(BUNDLE_STAMP)
+
+# The app as one folder, dist/annotator/ (PyInstaller; see docs/packaging.md).
+bundle: $(BUNDLE_STAMP)
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller packaging/annotator.spec --noconfirm --log-level WARN \
+		--distpath dist --workpath build/pyinstaller && \
+	echo "bundle built in $$(( $$(date +%s) - start )) s: $$(du -sh dist/annotator | cut -f1) in dist/annotator"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

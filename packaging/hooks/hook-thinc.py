@@ -1,6 +1,7 @@
-"""Replaces pyinstaller-hooks-contrib's thinc hook: CPU only, no GPU kernels, no tests."""
+"""Replaces pyinstaller-hooks-contrib's thinc hook: no tests. The CUDA kernel sources stay:
+thinc reads them at import time even on CPU (thinc/backends/_custom_kernels.py)."""
 
-from PyInstaller.utils.hooks import collect_submodules
+from PyInstaller.utils.hooks import collect_data_files, collect_submodules
 
 
 def _keep(name: str) -> bool:
@@ -9,3 +10,4 @@ def _keep(name: str) -> bool:
 
 
 hiddenimports = collect_submodules("thinc", filter=_keep)
+datas = collect_data_files("thinc", excludes=["**/tests/**", "**/*.pyx", "**/*.pxd", "**/*.pyi"])
