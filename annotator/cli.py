@@ -35,8 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annotator {annotator.__version__}")
     parser.add_argument("--data-dir", help="keep settings and the default project here (default: the "
                                            "platform's user data folder; env ANNOTATOR_DATA_DIR)")
-    parser.add_argument("--project", "-p", dest="top_project",
-                        help="project file or postgresql:// URL (for the window, and for commands)")
+    parser.add_argument("--project", "-p", help="project file or postgresql:// URL (for the window, and for commands)")
     parser.add_argument("--annotator", help="annotate as this person (window only)")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation offscreen (project, import, window, span, export) and exit")
@@ -60,9 +59,6 @@ def opened_file_argv(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(opened_file_argv(list(sys.argv[1:] if argv is None else argv)))
-    # `annotator --project P COMMAND`: a subcommand's own --project (default None) would hide it
-    if getattr(args, "project", None) is None:
-        args.project = args.top_project
     if args.data_dir:
         os.environ["ANNOTATOR_DATA_DIR"] = os.path.abspath(args.data_dir)
     if args.self_test:

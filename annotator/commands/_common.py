@@ -12,7 +12,8 @@ from annotator.storage import Project, postgres
 
 
 def add_project_arg(p: argparse.ArgumentParser, *, required: bool = False) -> None:
-    p.add_argument("--project", "-p", required=required,
+    # SUPPRESS: without its own --project, a command keeps `annotator --project P COMMAND`'s
+    p.add_argument("--project", "-p", required=required, default=argparse.SUPPRESS,
                    help="project file or postgresql:// URL (default: the default project in the user data "
                         "folder)")
 
