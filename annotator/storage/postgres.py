@@ -33,8 +33,9 @@ from annotator.core.errors import ProjectError, ProjectTooNewError
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 # tables that hold one annotator's work, each with an annotator_id column
-WORK_TABLES = ("span", "document_label", "document_status", "relation", "assignment")
-SHARED_TABLES = ("document", "label", "setting", "annotator", "alembic_version")
+WORK_TABLES = ("span", "document_label", "document_status", "relation", "assignment", "claim_link")
+# read-only to annotators; any other table (added by a later migration) stays the lead's alone
+SHARED_TABLES = ("document", "label", "setting", "annotator", "alembic_version", "story", "story_document")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -153,7 +154,8 @@ def enable_team(conn) -> str:
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {g}")
     tables = set(inspect(conn).get_table_names())
     for t in SHARED_TABLES:
-        conn.exec_driver_sql(f"GRANT SELECT ON {t} TO {g}")
+        if t in tables:
+            conn.exec_driver_sql(f"GRANT SELECT ON {t} TO {g}")
     # an annotator may add their own annotator row (first start), nobody else's
     conn.exec_driver_sql(f"GRANT INSERT ON annotator TO {g}")
     conn.exec_driver_sql("ALTER TABLE annotator ENABLE ROW LEVEL SECURITY")
