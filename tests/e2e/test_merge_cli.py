@@ -100,4 +100,4 @@ def test_cli_on_a_postgresql_project(tmp_path, pg_cluster, pg_database):
     assert [a["spans"] for a in json.loads(r.stdout)["annotators"] if a["name"] == "alice"][0] > 0
     cli("labels", "export", tmp_path / "schema.json", "--project", url, env_dir=tmp_path, check=0)
     r = cli("labels", "import", tmp_path / "schema.json", "--project", alice_url, env_dir=tmp_path)
-    assert r.returncode != 0 and "permission denied" in r.stderr
+    assert r.returncode == 3 and "the database refused: permission denied" in r.stderr
