@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.core.model import DocumentSummary, Status
@@ -41,15 +43,16 @@ class DocumentListModel(QAbstractListModel):
         self.beginResetModel()
         self._total = self._project.count_documents(annotator_id=self._annotator_id, status=self._status,
                                                     search=self._search)
-        self._rows = self._fetch(0)
+        self._rows = self._fetch(None)
         self.endResetModel()
 
     def total(self) -> int:
         return self._total
 
-    def _fetch(self, offset: int) -> list[DocumentSummary]:
+    def _fetch(self, after_id: int | None) -> list[DocumentSummary]:
+        # keyset paging (ids after the last row shown): constant time however far one scrolls
         return self._project.list_documents(annotator_id=self._annotator_id, status=self._status,
-                                            search=self._search, offset=offset, limit=self.PAGE)
+                                            search=self._search, after_id=after_id, limit=self.PAGE)
 
     def refresh_row(self, document_id: int) -> None:
         """Re-read one document's summary (status, stance, span count) after an edit."""
@@ -72,7 +75,7 @@ class DocumentListModel(QAbstractListModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid():
             return
-        more = self._fetch(len(self._rows))
+        more = self._fetch(self._rows[-1].id if self._rows else None)
         if not more:
             self._total = len(self._rows)
             return
@@ -103,7 +106,6 @@ class DocumentListModel(QAbstractListModel):
         return None
 
     def row_of(self, document_id: int) -> int:
-        for i, d in enumerate(self._rows):
-            if d.id == document_id:
-                return i
-        return -1
+        # rows are in id order: bisect, not a scan of up to 100,000 rows
+        i = bisect_left(self._rows, document_id, key=lambda d: d.id)
+        return i if i < len(self._rows) and self._rows[i].id == document_id else -1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from annotator.core.article import extract_title
+from annotator.core.article import extract_date, extract_source, extract_title
 from annotator.core.errors import InputError
 from annotator.core.model import Layer, NewDocument, Role
 from annotator.core.text import content_hash, normalise, normalise_with_offsets
@@ -84,8 +84,11 @@ def _prepare(doc: NewDocument) -> NewDocument:
         spans = [type(s)(mapping[s.start], mapping[s.end], s.label, s.attrs, s.origin) for s in doc.spans]
     else:
         text, spans = normalise(doc.text), []
-    return NewDocument(text=text, title=(doc.title or extract_title(text)).strip(), source=doc.source, url=doc.url,
-                       published=doc.published, meta=doc.meta, spans=spans, origin=doc.origin)
+    # what the input does not say is read from the article itself (headline, dateline, agency)
+    return NewDocument(text=text, title=(doc.title or extract_title(text)).strip(),
+                       source=doc.source or extract_source(text), url=doc.url,
+                       published=doc.published or extract_date(text), meta=doc.meta, spans=spans,
+                       origin=doc.origin)
 
 
 class Importer:

@@ -12,7 +12,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
 
 from annotator.core.errors import ProjectError, SpanError
 from annotator.core.model import (
@@ -67,6 +81,16 @@ def _span(row: Any) -> SpanData:
 def _document(row: Any) -> DocumentData:
     return DocumentData(row.id, row.text, row.title, row.source, row.url, row.published, row.content_hash,
                         dict(row.meta or {}))
+
+
+FTS = table("document_fts", column("rowid", Integer))
+# ``+rowid``: filter FTS matches by id *after* the match; a bare ``rowid IN (…)`` is handed to FTS5
+# as a rowid lookup per id, which re-runs the MATCH for each one (46 s instead of 50 ms at 100k)
+FTS_ROWID_FILTER = literal_column("+document_fts.rowid", Integer)
+
+
+def _fts_match(search: str):
+    return text("document_fts MATCH :fts_m").bindparams(fts_m=fts_query(search))
 
 
 def fts_query(search: str) -> str:
@@ -247,36 +271,66 @@ class Project:
         return self.ensure_annotator(GOLD_ANNOTATOR, Role.GOLD)
 
     # ------------------------------------------------------------------ documents
-    def _doc_filter(self, q, annotator_id: int | None, status: Status | None, search: str | None):
+    def _doc_filter(self, q, annotator_id: int | None, status: Status | None, search: str | None,
+                    id_col=D.c.id):
+        """Restrict ``q`` to documents matching the filters; ``id_col`` is the document id column
+        of ``q`` (``document.id``, or ``document_fts.rowid`` when the query runs on the FTS index)."""
         if search and search.strip() and self.url is not None:
             q = q.where(postgres.search_clause(D, search))
-        elif search and search.strip():
-            match = fts_query(search)
-            q = q.where(D.c.id.in_(text("SELECT rowid FROM document_fts WHERE document_fts MATCH :m")
-                                   .bindparams(m=match)))
+        elif search and search.strip() and id_col is D.c.id:
+            q = q.where(id_col.in_(select(FTS.c.rowid).where(_fts_match(search))))
         if status is not None and annotator_id is not None:
             st = select(ST.c.document_id).where(ST.c.annotator_id == annotator_id)
             if status == Status.TODO:
-                q = q.where(D.c.id.not_in(st.where(ST.c.status != str(Status.TODO))))
+                q = q.where(id_col.not_in(st.where(ST.c.status != str(Status.TODO))))
             else:
-                q = q.where(D.c.id.in_(st.where(ST.c.status == str(status))))
+                q = q.where(id_col.in_(st.where(ST.c.status == str(status))))
         return q
 
     def count_documents(self, *, annotator_id: int | None = None, status: Status | None = None,
                         search: str | None = None) -> int:
-        q = self._doc_filter(select(func.count()).select_from(D), annotator_id, status, search)
+        if search and search.strip() and self.url is None:
+            # count on the FTS index alone: its rowids are document ids (kept by triggers), and
+            # joining every match back to ``document`` costs 10-30x more
+            q = self._doc_filter(select(func.count()).select_from(FTS).where(_fts_match(search)),
+                                 annotator_id, status, None, FTS_ROWID_FILTER)
+        elif not (search and search.strip()) and status is not None and annotator_id is not None:
+            # count on the status table (its rows cascade with their documents); "to do" is the rest
+            st = select(func.count()).select_from(ST).where(ST.c.annotator_id == annotator_id)
+            if status == Status.TODO:
+                q = select(select(func.count()).select_from(D).scalar_subquery()
+                           - st.where(ST.c.status != str(Status.TODO)).scalar_subquery())
+            else:
+                q = st.where(ST.c.status == str(status))
+        else:
+            q = self._doc_filter(select(func.count()).select_from(D), annotator_id, status, search)
         with self.read() as c:
             return c.execute(q).scalar_one()
 
     def list_documents(self, *, annotator_id: int | None = None, status: Status | None = None,
-                       search: str | None = None, offset: int = 0, limit: int | None = None
-                       ) -> list[DocumentSummary]:
+                       search: str | None = None, offset: int = 0, limit: int | None = None,
+                       after_id: int | None = None) -> list[DocumentSummary]:
         """Documents in id order, without their text; status, stance and span count are the
-        given annotator's."""
-        q = select(D.c.id, D.c.title, D.c.source, D.c.published, D.c.length).order_by(D.c.id)
-        q = self._doc_filter(q, annotator_id, status, search).offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
+        given annotator's. ``after_id`` (the last id of the previous page) pages in constant
+        time; ``offset`` has to step over every skipped row."""
+        cols = select(D.c.id, D.c.title, D.c.source, D.c.published, D.c.length).order_by(D.c.id)
+        if search and search.strip() and self.url is None:
+            # page on the FTS index (rowid order), then fetch just that page's rows
+            ids = self._doc_filter(select(FTS.c.rowid).where(_fts_match(search)), annotator_id, status, None,
+                                   FTS_ROWID_FILTER).order_by(FTS.c.rowid)
+            if after_id is not None:
+                ids = ids.where(FTS.c.rowid > after_id)
+            ids = ids.offset(offset)
+            if limit is not None:
+                ids = ids.limit(limit)
+            q = cols.where(D.c.id.in_(ids))
+        else:
+            q = self._doc_filter(cols, annotator_id, status, search)
+            if after_id is not None:
+                q = q.where(D.c.id > after_id)
+            q = q.offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
         with self.read() as c:
             return self._summaries(c, c.execute(q).all(), annotator_id)
 
