@@ -375,6 +375,8 @@ def merge_bundles(project: Project, paths: Sequence[str | Path], *, add_document
         if b.annotator not in newest or (b.exported_at, b.digest) > (newest[b.annotator].exported_at,
                                                                       newest[b.annotator].digest):
             newest[b.annotator] = b
+    # a document one bundle lacks the text of can come from another bundle of the same run
+    texts = {d["hash"]: d for b in bundles for d in b.documents if d.get("text") is not None}
     for i, b in enumerate(bundles):
         if cancelled is not None and cancelled():
             raise Cancelled()
@@ -388,7 +390,7 @@ def merge_bundles(project: Project, paths: Sequence[str | Path], *, add_document
                 message=f"superseded by the newer {Path(best.path).name} in this merge; not merged"))
             continue
         try:
-            report.results.append(_merge_one(project, b, add_documents, cancelled))
+            report.results.append(_merge_one(project, b, add_documents, cancelled, texts))
         except (InputError, ProjectError) as e:
             report.results.append(BundleResult(b.path, b.annotator, "failed", message=str(e)))
     report.seconds = time.perf_counter() - t0
@@ -397,8 +399,8 @@ def merge_bundles(project: Project, paths: Sequence[str | Path], *, add_document
     return report
 
 
-def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Callable[[], bool] | None
-               ) -> BundleResult:
+def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Callable[[], bool] | None,
+               texts: dict[str, dict[str, Any]] | None = None) -> BundleResult:
     res = BundleResult(b.path, b.annotator)
     key = _setting_key(b.annotator)
     with project.write() as c:
@@ -420,7 +422,9 @@ def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Call
             found.update((r.content_hash, (r.id, r.length))
                          for r in c.execute(select(D.c.content_hash, D.c.id, D.c.length)
                                             .where(D.c.content_hash.in_(chunk))))
-        new_docs = [d for d in b.documents if d["hash"] not in found]
+        texts = texts or {}
+        new_docs = [d if d.get("text") is not None else texts.get(d["hash"], d)
+                    for d in b.documents if d["hash"] not in found]
         addable = [d for d in new_docs if add_documents and d.get("text") is not None]
         res.missing = [(d["hash"], d.get("title") or "") for d in new_docs if not (add_documents and d.get("text") is not None)]
         if addable:

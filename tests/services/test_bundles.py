@@ -107,6 +107,19 @@ def test_with_text_adds_missing_documents_with_exact_offsets(tmp_path, laptop, m
     assert doc.text == laptop.document(max(laptop.document_ids())).text
 
 
+def test_a_text_in_one_bundle_serves_the_others(tmp_path, laptop, master):
+    hard = laptop.document(max(laptop.document_ids()))
+    bo = laptop.annotator("bo")
+    laptop.add_span(hard.id, bo.id, laptop.label_by_name("GPE", Layer.ENTITY).id, 0, 8)
+    a, b = tmp_path / "alice.annbundle", tmp_path / "bo.annbundle"
+    export_bundle(laptop, "alice", a)  # no texts
+    export_bundle(laptop, "bo", b, with_text=True)
+    report = merge_bundles(master, [a, b])
+    assert report.ok and report.missing == 0
+    assert sum(r.added_documents for r in report.results) == 1
+    assert _work(master, "alice") == _work(laptop, "alice") and _work(master, "bo") == _work(laptop, "bo")
+
+
 def test_same_bundle_twice_changes_nothing(tmp_path, laptop, master):
     out = tmp_path / "alice.annbundle"
     export_bundle(laptop, "alice", out, with_text=True)
