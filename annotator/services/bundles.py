@@ -438,7 +438,7 @@ def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Call
                 rows.append(dict(text=d["text"], title=d.get("title") or "", source=d.get("source"),
                                  url=d.get("url"), published=d.get("published"), content_hash=d["hash"],
                                  meta=d.get("meta") or {}, length=len(d["text"]), created_at=now))
-            c.execute(insert(D), rows)
+            _bulk_insert(c, D, rows)
             for chunk in _chunks([r["content_hash"] for r in rows]):
                 found.update((r.content_hash, (r.id, r.length))
                              for r in c.execute(select(D.c.content_hash, D.c.id, D.c.length)
@@ -476,16 +476,13 @@ def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Call
             for lab in d["labels"]:
                 label_rows.append(dict(document_id=doc_id, annotator_id=aid, label_id=labels[(lab["layer"], lab["label"])],
                                        attrs=lab.get("attrs") or {}, updated_at=now))
-        if status_rows:
-            c.execute(insert(ST), status_rows)
-        if label_rows:
-            c.execute(insert(DL), label_rows)
+        _bulk_insert(c, ST, status_rows)
+        _bulk_insert(c, DL, label_rows)
         # spans that relations point at need their new ids; the rest go in as one bulk insert
         linked = {tuple(e) for r in b.relations for e in (r["head"], r["tail"])}
         span_ids: dict[tuple[int, int], int] = {}
         bulk = [row for k, row in zip(span_keys, span_rows) if k not in linked]
-        if bulk:
-            c.execute(insert(S), bulk)
+        _bulk_insert(c, S, bulk)
         for k, row in zip(span_keys, span_rows):
             if k in linked:
                 span_ids[k] = c.execute(insert(S).values(**row)).inserted_primary_key[0]
@@ -494,8 +491,7 @@ def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Call
             head, tail = span_ids.get(tuple(r["head"])), span_ids.get(tuple(r["tail"]))
             if head is not None and tail is not None:
                 rel_rows.append(dict(annotator_id=aid, head_span_id=head, tail_span_id=tail, kind=r["kind"], attrs={}))
-        if rel_rows:
-            c.execute(insert(R), rel_rows)
+        _bulk_insert(c, R, rel_rows)
         res.spans, res.labels, res.statuses, res.relations = (len(span_rows), len(label_rows), len(status_rows),
                                                               len(rel_rows))
         Project._set_setting(c, key, {"digest": b.digest, "exported_at": b.exported_at,
@@ -504,6 +500,13 @@ def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Call
             raise Cancelled()  # rolls this bundle back
         res.action = "merged"
     return res
+
+
+def _bulk_insert(c: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    # executemany on both backends: multi-row VALUES statements were 3x slower on PostgreSQL
+    # (SQLAlchemy compiles every row's parameters into the statement)
+    if rows:
+        c.execute(insert(table), rows)
 
 
 def _ensure_annotator(c: Connection, name: str, role: Role) -> int:
