@@ -25,6 +25,7 @@ from annotator.storage import Project
 from annotator.storage.project import D, L
 
 BATCH = 2000
+PROGRESS_EVERY = 500
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 
@@ -48,11 +49,11 @@ class ImportReport:
         return len(self.errors)
 
     def summary(self) -> str:
-        parts = [f"{self.added} document{'s' if self.added != 1 else ''} imported"]
+        parts = [f"{self.added:,} document{'s' if self.added != 1 else ''} imported"]
         if self.duplicates:
-            parts.append(f"{self.duplicates} already in the project")
+            parts.append(f"{self.duplicates:,} already in the project")
         if self.spans:
-            parts.append(f"{self.spans} spans")
+            parts.append(f"{self.spans:,} spans")
         if self.errors:
             parts.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
         return ", ".join(parts) + f" ({self.seconds:.1f} s)"
@@ -167,11 +168,11 @@ class Importer:
             report.added += len(rows)
 
     def run(self, records: Iterable[NewDocument | InputError], report: ImportReport,
-            on_record: Callable[[], None] | None = None) -> None:
+            on_record: Callable[[NewDocument | InputError], None] | None = None) -> None:
         batch: list[NewDocument] = []
         for rec in records:
             if on_record:
-                on_record()
+                on_record(rec)
             if isinstance(rec, InputError):
                 report.errors.append(rec)
                 continue
@@ -192,7 +193,8 @@ class Importer:
 def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | None = None,
                  text_column: str | None = None, annotator: str = "imported", add_labels: bool = False,
                  max_bytes: int = MAX_BYTES, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportReport:
-    """Import files and folders. ``progress(done_bytes, total_bytes, file)`` is called as files are read;
+    """Import files and folders. ``progress(done, total, message)`` is called as files are read, every
+    ``PROGRESS_EVERY`` documents (done/total: bytes, estimated inside a file; kilobytes past 2 GB);
     ``cancelled()`` is polled between documents: on cancel the current batch is dropped and
     ``Cancelled`` raised (documents of earlier batches stay, whole)."""
     t0 = time.perf_counter()
@@ -201,7 +203,12 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | No
     report.errors.extend(errors)
     importer = Importer(project, annotator=annotator, add_labels=add_labels)
     total = sum(_size(f) for f in files) or 1
+    scale = 1 if total < 2**31 else 1024  # Qt signals carry 32-bit ints
     done = 0
+
+    def report_progress(at: int, message: str) -> None:
+        if progress:
+            progress(min(at, total) // scale, total // scale, message)
     for f in files:
         try:
             r = reader_for(f, fmt)
@@ -212,18 +219,23 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | No
             report.errors.append(InputError("unknown file type (import .txt, .jsonl or .csv)", str(f)))
             continue
         report.files += 1
-        if progress:
-            progress(done, total, str(f))
+        report_progress(done, str(f))
+        read = [0, 0]  # records, characters (bytes estimated by characters)
+        size = _size(f)
 
-        def tick() -> None:
+        def tick(rec: NewDocument | InputError, f: Path = f, size: int = size) -> None:
             if cancelled is not None and cancelled():
                 raise Cancelled()
+            read[0] += 1
+            if isinstance(rec, NewDocument):
+                read[1] += len(rec.text)
+            if read[0] % PROGRESS_EVERY == 0:
+                report_progress(done + min(read[1], size), f"{f.name}: {read[0]:,} documents read")
 
         records: Iterator = r.reader(f, text_column=text_column, max_bytes=max_bytes)
         importer.run(records, report, tick)
-        done += _size(f)
-        if progress:
-            progress(done, total, str(f))
+        done += size
+        report_progress(done, str(f))
     report.seconds = time.perf_counter() - t0
     return report
 
