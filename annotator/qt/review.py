@@ -72,7 +72,11 @@ class ReviewWindow(QMainWindow):
         self.threshold.currentIndexChanged.connect(lambda _i: self.reload())
         self.queue_table = QTableWidget(0, 3, objectName="reviewQueue")
         self.queue_table.setHorizontalHeaderLabels(["Document", "Open", "Annotators"])
-        self.queue_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.queue_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_table.setWordWrap(False)
         self.queue_table.verticalHeader().hide()
         self.queue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.queue_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -126,7 +130,7 @@ class ReviewWindow(QMainWindow):
         for w in (left, centre, right):
             split.addWidget(w)
         split.setStretchFactor(1, 3)
-        split.setSizes([300, 640, 340])
+        split.setSizes([400, 640, 360])
         self.setCentralWidget(split)
         self._build_actions()
         self.undo_stack.indexChanged.connect(lambda _i: self.statusBar().showMessage("Saved", 2000))
@@ -345,10 +349,9 @@ class ReviewWindow(QMainWindow):
             self.candidates.addItem(item)
         if r.candidates:
             self.candidates.setCurrentRow(0)
-        self.who_label.setText("Who said what: " + "; ".join(f"{a}: {', '.join(v)}"
-                                                               for a, v in r.who_said_what().items())
-                               + "; ".join(f"; {a}: nothing" for a in rev.annotators
-                                           if a not in r.who_said_what()))
+        said = r.who_said_what()
+        self.who_label.setText("Who said what: " + "; ".join(
+            f"{a}: {', '.join(said[a]) if a in said else 'nothing'}" for a in rev.annotators))
         if r.layer == Layer.DOCUMENT:
             self.gold_label.setText(f"Gold: {rev.gold_stance or '—'}")
         else:

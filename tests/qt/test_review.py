@@ -62,6 +62,7 @@ def test_adjudicate_three_annotators_with_keys_only(qtbot, open_window, sample_p
     assert gold[("Veldoria", "GPE")].attrs["provenance"]["adjudicator"] == "lead"
     # focus moved to the next undecided disagreement: bo's Northwire (only bo marked it)
     assert doc.text[rw.region().start:rw.region().end] == "Northwire" and rw.region().kind == rv.MISSING
+    assert rw.who_label.text() == f"Who said what: alice: nothing; bo: ORG [{rw.region().start}, {rw.region().end}); chen: nothing"
     _key(qtbot, rw, Qt.Key.Key_X)  # reject
     assert doc.text[rw.region().start:rw.region().end] == "Tuesday"
     _key(qtbot, rw, Qt.Key.Key_1)  # accept chen's DATE "Tuesday"
