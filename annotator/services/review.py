@@ -33,7 +33,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Annotator, Label, Layer, Origin, RelationData, Role, SpanData, Status
+from annotator.core.model import (
+    GOLD_ANNOTATOR,
+    Annotator,
+    Label,
+    Layer,
+    Origin,
+    RelationData,
+    Role,
+    SpanData,
+    Status,
+)
 from annotator.storage import Project
 
 STANCE = "stance"
@@ -228,19 +238,56 @@ def _regions(layer: Layer, cands: list[Candidate], n: int, threshold: Threshold)
     return out
 
 
-def review_document(project: Project, document_id: int, *, threshold: Threshold | str = "majority",
-                    include_unfinished: bool = False, annotators: Sequence[str] | None = None) -> DocumentReview:
-    """Every reviewed annotator's spans and stance merged into candidates, grouped into regions."""
-    threshold = Threshold.parse(threshold)
-    doc = project.document(document_id)
-    labels = {lab.id: lab for lab in project.labels()}
-    who = reviewed_annotators(project, document_id, include_unfinished=include_unfinished)
+@dataclass
+class _Inputs:
+    """What one document's review is computed from (read in bulk by :func:`_load`)."""
+
+    statuses: dict[int, Status] = field(default_factory=dict)  # annotator id -> status (gold included)
+    spans: list[SpanData] = field(default_factory=list)  # every annotator's, gold included
+    stances: list[tuple[int, int]] = field(default_factory=list)  # (annotator id, label id)
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+def _load(project: Project, doc_ids: Sequence[int]) -> dict[int, _Inputs]:
+    """Spans, stance labels, statuses and review records of these documents: one query per table."""
+    from sqlalchemy import select
+
+    from annotator.storage.tables import DocumentLabel as DLT, DocumentStatus as STT, Setting as SET, Span as ST_
+
+    S, DL, ST, SE = ST_.__table__, DLT.__table__, STT.__table__, SET.__table__
+    ids = list(doc_ids)
+    out = {d: _Inputs() for d in ids}
+    with project.read() as c:
+        for r in c.execute(select(S).where(S.c.document_id.in_(ids)).order_by(S.c.start, S.c.end, S.c.id)):
+            out[r.document_id].spans.append(SpanData(r.id, r.document_id, r.annotator_id, r.label_id, r.start,
+                                                     r.end, dict(r.attrs or {}), Origin(r.origin)))
+        for r in c.execute(select(DL.c.document_id, DL.c.annotator_id, DL.c.label_id)
+                           .where(DL.c.document_id.in_(ids)).order_by(DL.c.id)):
+            out[r.document_id].stances.append((r.annotator_id, r.label_id))
+        for r in c.execute(select(ST.c.document_id, ST.c.annotator_id, ST.c.status).where(ST.c.document_id.in_(ids))):
+            out[r.document_id].statuses[r.annotator_id] = Status(r.status)
+        keys = {_record_key(d): d for d in ids}
+        for r in c.execute(select(SE.c.key, SE.c.value).where(SE.c.key.in_(list(keys)))):
+            if isinstance(r.value, dict):
+                out[keys[r.key]].record = dict(r.value)
+    return out
+
+
+def _build(document_id: int, text: str, inp: _Inputs, labels: dict[int, Label], people: list[Annotator],
+           gold_id: int, threshold: Threshold, include_unfinished: bool,
+           annotators: Sequence[str] | None) -> DocumentReview:
+    want = {Status.DONE, Status.IN_PROGRESS} if include_unfinished else {Status.DONE}
     if annotators is not None:
         wanted = set(annotators)
-        who = [a for a in project.annotators() if a.name in wanted]
+        who = [a for a in people if a.name in wanted]
+    else:
+        who = [a for a in people if a.role != Role.GOLD and inp.statuses.get(a.id, Status.TODO) in want]
     names = {a.id: a.name for a in who}
     votes: dict[tuple, list[str]] = defaultdict(list)
-    for s in project.spans(document_id):
+    gold: list[SpanData] = []
+    for s in inp.spans:
+        if s.annotator_id == gold_id:
+            gold.append(s)
         if s.annotator_id not in names:
             continue
         lab = labels[s.label_id]
@@ -248,10 +295,14 @@ def review_document(project: Project, document_id: int, *, threshold: Threshold 
         if names[s.annotator_id] not in votes[k]:
             votes[k].append(names[s.annotator_id])
     stance_votes: dict[int, list[str]] = defaultdict(list)
-    for dl in project.document_labels(document_id):
-        lab = labels[dl.label_id]
-        if dl.annotator_id in names and lab.group == STANCE:
-            stance_votes[dl.label_id].append(names[dl.annotator_id])
+    gold_stance = None
+    for aid, lid in inp.stances:
+        if labels[lid].group != STANCE:
+            continue
+        if aid in names:
+            stance_votes[lid].append(names[aid])
+        if aid == gold_id:
+            gold_stance = labels[lid].name
     n = len(who)
     regions: list[Region] = []
     for layer in (Layer.ENTITY, Layer.CLAIM):
@@ -267,13 +318,7 @@ def review_document(project: Project, document_id: int, *, threshold: Threshold 
         regions.append(Region(Layer.DOCUMENT, 0, 0, cands, None if unanimous else STANCE_KIND,
                               met[0] if len(met) == 1 else None))
     # resolution: gold spans inside a region, the gold stance, rejections
-    g = project.gold()
-    gold = project.spans(document_id, g.id)
-    gold_stance = None
-    for dl in project.document_labels(document_id, g.id):
-        if labels[dl.label_id].group == STANCE:
-            gold_stance = labels[dl.label_id].name
-    rejected = {tuple(k) for k in record(project, document_id).get("rejected", [])}
+    rejected = {tuple(k) for k in inp.record.get("rejected", [])}
     for r in regions:
         if r.layer == Layer.DOCUMENT:
             r.resolved = gold_stance is not None or tuple(r.key()) in rejected
@@ -282,8 +327,23 @@ def review_document(project: Project, document_id: int, *, threshold: Threshold 
         r.gold = [s for s in gold if labels[s.label_id].layer == r.layer and s.start < r.end and r.start < s.end]
         r.rejected = not r.gold and tuple(r.key()) in rejected
         r.resolved = bool(r.gold) or r.rejected
-    return DocumentReview(document_id, doc.text, [a.name for a in who], threshold, regions, gold, gold_stance,
-                          project.status(document_id, g.id) == Status.DONE)
+    return DocumentReview(document_id, text, [a.name for a in who], threshold, regions, gold, gold_stance,
+                          inp.statuses.get(gold_id) == Status.DONE)
+
+
+def _gold_id(project: Project) -> int:
+    g = project.annotator(GOLD_ANNOTATOR)  # a read; project.gold() creates it (a write) only when needed
+    return g.id if g is not None else project.gold().id
+
+
+def review_document(project: Project, document_id: int, *, threshold: Threshold | str = "majority",
+                    include_unfinished: bool = False, annotators: Sequence[str] | None = None) -> DocumentReview:
+    """Every reviewed annotator's spans and stance merged into candidates, grouped into regions."""
+    doc = project.document(document_id)
+    labels = {lab.id: lab for lab in project.labels()}
+    return _build(document_id, doc.text, _load(project, [document_id])[document_id], labels,
+                  project.annotators(include_gold=True), _gold_id(project), Threshold.parse(threshold),
+                  include_unfinished, annotators)
 
 
 # ---------------------------------------------------------------------------- changes (undo)
@@ -522,23 +582,30 @@ class Queue:
 
 
 def review_queue(project: Project, *, threshold: Threshold | str = "majority", min_annotators: int = 2,
-                 include_unfinished: bool = False,
-                 cancelled: Callable[[], bool] | None = None) -> Queue:
+                 include_unfinished: bool = False, cancelled: Callable[[], bool] | None = None,
+                 batch: int = 500) -> Queue:
     """Documents that at least one annotator finished: not yet reviewed first, most unresolved
     disagreements first, then by share of disagreeing regions, then id. Reviewed ones last."""
+    threshold = Threshold.parse(threshold)
+    want = {Status.DONE, Status.IN_PROGRESS} if include_unfinished else {Status.DONE}
+    gold_id = _gold_id(project)
+    labels = {lab.id: lab for lab in project.labels()}
+    people = project.annotators(include_gold=True)
+    doc_ids = sorted({d for (d, a), st in project.statuses().items() if st in want and a != gold_id})
     items = []
-    titles = {}
-    for doc_id in project.document_ids():
+    for i in range(0, len(doc_ids), batch):
         if cancelled is not None and cancelled():
             raise ReviewError("cancelled")
-        rev = review_document(project, doc_id, threshold=threshold, include_unfinished=include_unfinished)
-        if not rev.annotators:
-            continue
-        if not titles:
-            titles = {s.id: s.title for s in project.summaries(project.document_ids())}
-        items.append(QueueItem(doc_id, titles.get(doc_id, str(doc_id)), tuple(rev.annotators),
-                               len(rev.disagreements), sum(1 for r in rev.disagreements if not r.resolved),
-                               len(rev.regions), rev.reviewed, len(rev.annotators) < min_annotators))
+        chunk = doc_ids[i:i + batch]
+        inputs = _load(project, chunk)
+        titles = {s.id: s.title for s in project.summaries(chunk)}
+        for doc_id in chunk:
+            rev = _build(doc_id, "", inputs[doc_id], labels, people, gold_id, threshold, include_unfinished, None)
+            if not rev.annotators:
+                continue
+            items.append(QueueItem(doc_id, titles.get(doc_id, str(doc_id)), tuple(rev.annotators),
+                                   len(rev.disagreements), sum(1 for r in rev.disagreements if not r.resolved),
+                                   len(rev.regions), rev.reviewed, len(rev.annotators) < min_annotators))
     items.sort(key=lambda i: (i.reviewed, -i.unresolved, -(i.disagreements / max(i.regions, 1)), i.document_id))
     return Queue(items, min_annotators)
 
