@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output format (default: table)")
     p.add_argument("--include-unfinished", action="store_true",
                    help="count documents an annotator has started but not marked done")
+    p.add_argument("--include-suggestions", action="store_true",
+                   help="count machine suggestions nobody has accepted yet (origin pattern/model)")
     p.add_argument("--annotator", action="append", dest="annotators", metavar="NAME",
                    help="only these annotators (repeat the option); default: everyone")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
@@ -33,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
     with open_project(args) as project:
         report = agreement.compute(project, args.layer, include_unfinished=args.include_unfinished,
-                                   annotators=args.annotators)
+                                   annotators=args.annotators,
+                                   include_suggestions=getattr(args, "include_suggestions", False))
     if args.fmt == "json":
         out = orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
     elif args.fmt == "csv":

@@ -47,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "shrink to whole tokens, or leave out; each is reported")
     p.add_argument("--all-documents", action="store_true",
                    help="also export documents the chosen view has not worked on")
+    p.add_argument("--include-suggestions", action="store_true",
+                   help="also export machine suggestions nobody has accepted yet (origin pattern/model)")
     p.add_argument("--shard-size", type=int, default=0, metavar="DOCS",
                    help="spacy: write a folder of .spacy files of this many documents each (bounded memory)")
     p.add_argument("--language", help="spaCy language of the blank tokenizer (default: the project's)")
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     opts = ExportOptions(args.format, args.out, annotator=args.annotator, gold=args.gold, merged=args.merged,
                          split=args.split, seed=args.seed, stratify=args.stratify, align=args.align,
                          force=args.force, all_documents=args.all_documents, shard_docs=args.shard_size,
+                         suggestions=args.include_suggestions,
                          language=args.language)
     try:
         bar = progress_bar(1, "exporting", unit="doc")

@@ -47,6 +47,7 @@ from annotator.core.tokens import TokenIndex
 from annotator.storage import Project
 
 LAYERS = ("entity", "claim", "stance")
+SUGGESTION_ORIGINS = ("pattern", "model")  # pending machine suggestions (docs/preannotation.md)
 
 # measure names, used verbatim in the dashboard and every report format
 ALPHA_U = "Krippendorff's unitizing alpha (αu)"
@@ -209,15 +210,17 @@ def _select(project: Project, layer: str, include_unfinished: bool, annotators: 
 
 def compute(project: Project, layer: str = "entity", *, include_unfinished: bool = False,
             annotators: Sequence[str] | None = None, progress: Progress | None = None,
-            cancelled: Callable[[], bool] | None = None) -> AgreementReport:
-    """Every agreement figure for one layer (``entity``, ``claim`` or ``stance``)."""
+            cancelled: Callable[[], bool] | None = None, include_suggestions: bool = False) -> AgreementReport:
+    """Every agreement figure for one layer (``entity``, ``claim`` or ``stance``). Machine
+    suggestions nobody accepted yet (origin pattern/model) count only with ``include_suggestions``."""
     if layer not in LAYERS:
         raise AnnotatorError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
     names, ids, docs, prog = _select(project, layer, include_unfinished, annotators, cancelled)
     if layer == "stance":
         report = _stance(project, names, ids, docs, progress, cancelled)
     else:
-        report = _spans(project, Layer(layer), names, ids, docs, progress, cancelled)
+        report = _spans(project, Layer(layer), names, ids, docs, progress, cancelled,
+                        skip_origins=() if include_suggestions else SUGGESTION_ORIGINS)
     report.include_unfinished = include_unfinished
     report.progress = prog
     if len(names) < 2:
@@ -233,7 +236,8 @@ def _check(cancelled: Callable[[], bool] | None) -> None:
 
 
 def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int], docs: list[_Doc],
-           progress: Progress | None, cancelled: Callable[[], bool] | None) -> AgreementReport:
+           progress: Progress | None, cancelled: Callable[[], bool] | None,
+           skip_origins: Sequence[str] = ()) -> AgreementReport:
     labels = [lab for lab in project.labels(layer)]
     lab_name = {lab.id: lab.name for lab in labels}
     label_names = [lab.name for lab in labels]
@@ -255,7 +259,7 @@ def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int]
         attrs_by: dict[str, dict] = {a: {} for a in doc.annotators}
         who = {ids[a]: a for a in doc.annotators}
         for s in project.spans(doc.id):
-            if s.annotator_id in who and s.label_id in lab_name:
+            if s.annotator_id in who and s.label_id in lab_name and str(s.origin) not in skip_origins:
                 a = who[s.annotator_id]
                 spans_by[a].append((s.start, s.end, lab_name[s.label_id]))
                 if layer == Layer.CLAIM and isinstance(s.attrs.get("stance"), str):

@@ -46,6 +46,7 @@ FORMAT_MODULES = ("spacy_docbin", "prodigy", "doccano", "conll", "brat", "spans_
 ALIASES = {"csv": "spans_csv"}
 SPLIT_NAMES = ("train", "dev", "test")
 BATCH = 500
+SUGGESTION_ORIGINS = ("pattern", "model")  # = annotator.services.preannotate.SUGGESTION_ORIGINS
 
 Progress = Callable[[int, int, str], None]
 
@@ -81,6 +82,16 @@ class View:
     name: str
     annotator_ids: list[int]
     merged: bool = False
+    # machine suggestions nobody accepted yet (origin pattern/model, docs/preannotation.md)
+    include_suggestions: bool = False
+
+
+def _span_filter(view: View):
+    """The spans a view exports: without pending machine suggestions unless asked for."""
+    cond = S.c.annotator_id.in_(view.annotator_ids)
+    if not view.include_suggestions:
+        cond = cond & S.c.origin.not_in(SUGGESTION_ORIGINS)
+    return cond
 
 
 def select_view(project: Project, *, annotator: str | None = None, gold: bool = False,
@@ -137,7 +148,7 @@ def worked_documents(project: Project, view: View) -> list[int]:
     if not aids:
         return []
     with project.read() as c:
-        ids = set(c.execute(select(S.c.document_id).where(S.c.annotator_id.in_(aids)).distinct()).scalars())
+        ids = set(c.execute(select(S.c.document_id).where(_span_filter(view)).distinct()).scalars())
         ids.update(c.execute(select(DL.c.document_id).where(DL.c.annotator_id.in_(aids)).distinct()).scalars())
         ids.update(c.execute(select(ST.c.document_id).where(ST.c.annotator_id.in_(aids),
                                                             ST.c.status != str(Status.TODO)).distinct()).scalars())
@@ -167,7 +178,7 @@ def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _
     with project.read() as c:
         docs = c.execute(select(D).where(D.c.id.in_(ids)).order_by(D.c.id)).all()
         spans = c.execute(select(S.c.id, S.c.document_id, S.c.annotator_id, S.c.label_id, S.c.start, S.c.end,
-                                 S.c.attrs, S.c.origin).where(S.c.document_id.in_(ids), S.c.annotator_id.in_(aids))
+                                 S.c.attrs, S.c.origin).where(S.c.document_id.in_(ids), _span_filter(view))
                           ).all()
         rels = c.execute(select(R.c.annotator_id, R.c.head_span_id, R.c.tail_span_id, R.c.kind)
                          .join(S, S.c.id == R.c.head_span_id)
@@ -318,6 +329,7 @@ class ExportOptions:
     all_documents: bool = False
     shard_docs: int = 0
     language: str | None = None
+    suggestions: bool = False  # also export machine suggestions not accepted yet
 
 
 def context(project: Project, view: View, align: str, shard_docs: int = 0, language: str | None = None
@@ -369,6 +381,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
     if not out.parent.is_dir():
         raise ExportError(f"{out.parent}: no such folder")
     view = select_view(project, annotator=opts.annotator, gold=opts.gold, merged=opts.merged)
+    view.include_suggestions = opts.suggestions
     if opts.all_documents:
         with project.read() as c:
             doc_ids = list(c.execute(select(D.c.id).order_by(D.c.id)).scalars())
