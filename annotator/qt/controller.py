@@ -13,7 +13,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QColor, QUndoStack
 
 from annotator.core.model import Annotator, DocumentData, Label, Layer, SpanData, Status
 from annotator.core.tokens import TokenIndex
@@ -177,6 +177,10 @@ class DocumentController(QObject):
             extra = ", ".join(b for b in bits if b)
             if extra:
                 name = f"{name} ({extra})"
+        if s.origin in ("pattern", "model"):  # a machine suggestion not accepted yet: dashed outline
+            style = Style.DASHED
+            color = QColor(color).darker(170).name()  # label colours are pale fills: darker dashes show
+            name = f"{name}: suggestion ({s.attrs.get('source') or s.origin}), Y accept, X reject"
         return RenderSpan(s.id, s.start, s.end, color, style, name, position)
 
     # ------------------------------------------------------------------ edits

@@ -195,7 +195,9 @@ class Suggester:
         self.vocab = vocab
         self.matcher = Matcher(vocab, validate=True)
         self.phrases = PhraseMatcher(vocab, attr="LOWER" if ignore_case else "ORTH")
-        self._source: dict[int, str] = {}  # match key -> first rule's source
+        self._source: dict[int, str] = {}  # match key -> its rule's source (phrases: the file)
+        self._phrase_source: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._lower = ignore_case
         phrase_by_label: dict[str, list[Rule]] = defaultdict(list)
         for i, r in enumerate(self.rules):
             if r.is_phrase:
@@ -210,10 +212,16 @@ class Suggester:
         for lab, rs in phrase_by_label.items():
             key = f"{lab}\x00phrases"
             # make_doc, not nlp(): a phrase is tokenized like the text, nothing else runs
-            self.phrases.add(key, [self.make_doc(r.pattern) for r in rs])
-            self._source[vocab.strings[key]] = rs[0].source if len(rs) == 1 else \
-                rs[0].source.rsplit(":", 1)[0]
+            docs = [self.make_doc(r.pattern) for r in rs]
+            self.phrases.add(key, docs)
+            self._source[vocab.strings[key]] = rs[0].source.rsplit(":", 1)[0]
+            for r, d in zip(rs, docs):  # which line a phrase came from (first one wins)
+                self._phrase_source.setdefault((lab, self._phrase_key(d)), r.source)
+        self._phrase_keys = {vocab.strings[f"{lab}\x00phrases"] for lab in phrase_by_label}
         self.skipped: dict[str, int] = defaultdict(int)  # model labels that are not project labels
+
+    def _phrase_key(self, tokens) -> tuple[str, ...]:  # noqa: ANN001  (a Doc or a Span)
+        return tuple(t.lower_ if self._lower else t.text for t in tokens)
 
     def __call__(self, text: str) -> list[Suggestion]:
         return self.suggest([text])[0]
@@ -233,7 +241,10 @@ class Suggester:
                     lab = strings[key].split("\x00", 1)[0]
                     span = doc[s:e]
                     per_label[lab].append(span)
-                    src_of.setdefault((span.start_char, span.end_char, lab), self._source[key])
+                    src = self._source[key]
+                    if key in self._phrase_keys:
+                        src = self._phrase_source.get((lab, self._phrase_key(span)), src)
+                    src_of.setdefault((span.start_char, span.end_char, lab), src)
             sugg: list[Suggestion] = []
             for lab, spans in per_label.items():
                 for sp in filter_spans(spans):
@@ -475,7 +486,9 @@ class Match:
     start: int
     end: int
     title: str
-    context: str  # the match with some text either side, on one line
+    text: str  # the matched text
+    left: str  # some text before it, on one line
+    right: str  # some text after it, on one line
 
 
 def parse_query(query: str) -> str | list[dict]:
@@ -493,7 +506,7 @@ def parse_query(query: str) -> str | list[dict]:
 
 
 def find_matches(project: Project, query: str, *, progress: Progress | None = None,
-                 cancelled: Callable[[], bool] | None = None, context: int = 40) -> list[Match]:
+                 cancelled: Callable[[], bool] | None = None, context: int = 32) -> list[Match]:
     """Every match of a phrase (token-aligned, case-insensitive) or a token pattern in the project."""
     import spacy
     from spacy.matcher import Matcher, PhraseMatcher
@@ -518,8 +531,9 @@ def find_matches(project: Project, query: str, *, progress: Progress | None = No
         sdoc = nlp.make_doc(doc.text)
         for sp in filter_spans([sdoc[s:e] for _k, s, e in m(sdoc)]):
             a, b = sp.start_char, sp.end_char
-            ctx = doc.text[max(0, a - context):b + context].replace("\n", " ")
-            out.append(Match(doc.id, a, b, doc.title, ctx))
+            out.append(Match(doc.id, a, b, doc.title, doc.text[a:b].replace("\n", " "),
+                             doc.text[max(0, a - context):a].replace("\n", " "),
+                             doc.text[b:b + context].replace("\n", " ")))
         if progress and n % 100 == 0:
             progress(n, total, f"{n:,} of {total:,} documents, {len(out):,} matches")
     if progress:

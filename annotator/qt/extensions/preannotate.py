@@ -1,0 +1,15 @@
+"""Annotate → Suggestions (patterns, term lists, spaCy pipelines) and Annotate → Tag all matches…
+(see :mod:`annotator.qt.preannotate` and docs/preannotation.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.qt.main_window import MainWindow
+
+
+def install(window: MainWindow) -> None:
+    from annotator.qt.preannotate import PreannotateFeature
+
+    window.preannotate = PreannotateFeature(window)
