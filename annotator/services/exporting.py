@@ -40,7 +40,7 @@ from annotator.formats._interchange import Interchange
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
-from annotator.storage.project import AS, DL, D, R, S, ST  # noqa: F401
+from annotator.storage.project import DL, D, R, S, ST
 
 FORMAT_MODULES = ("spacy_docbin", "prodigy", "doccano", "conll", "brat", "spans_csv", "native")
 ALIASES = {"csv": "spans_csv"}

@@ -154,7 +154,9 @@ class ExportDialog(QDialog):
         current = self.path.text().strip()
         names = {f[2] for f in FORMATS}
         if not current or Path(current).name in names:
-            base = Path(current).parent if current else self.project.path.parent
+            where = getattr(self.project, "path", None)
+            home = where.parent if isinstance(where, Path) else Path.home()
+            base = Path(current).parent if current else home
             self.path.setText(str(base / FORMATS[self.format.currentIndex()][2]))
 
     def _browse(self) -> None:
