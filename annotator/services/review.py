@@ -47,6 +47,7 @@ from annotator.core.model import (
 from annotator.storage import Project
 
 STANCE = "stance"
+SUGGESTION_ORIGINS = (str(Origin.PATTERN), str(Origin.MODEL))  # pending pre-annotations (docs/preannotation.md)
 CLAIM_ATTRS = ("stance", "claimant")  # what makes two claims on the same text different versions
 BOUNDARY, LABEL, BOTH, ATTRIBUTES, MISSING, STANCE_KIND = (
     "boundary", "label", "boundary+label", "attributes", "missing", "stance")
@@ -288,8 +289,8 @@ def _build(document_id: int, text: str, inp: _Inputs, labels: dict[int, Label], 
     for s in inp.spans:
         if s.annotator_id == gold_id:
             gold.append(s)
-        if s.annotator_id not in names:
-            continue
+        if s.annotator_id not in names or str(s.origin) in SUGGESTION_ORIGINS:
+            continue  # pending machine suggestions are nobody's decision yet
         lab = labels[s.label_id]
         k = (lab.layer, s.start, s.end, s.label_id, _attrs_key(lab, s.attrs))
         if names[s.annotator_id] not in votes[k]:

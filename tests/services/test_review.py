@@ -135,6 +135,17 @@ def test_accept_agreed_then_decide_with_provenance_and_undo(three):
     assert rv.record(p, doc.id) == {}
 
 
+def test_pending_suggestions_are_not_votes(three):
+    from annotator.core.model import Origin
+
+    p, doc, at, L = three
+    before = [(r.start, r.end, [c.annotators for c in r.candidates]) for r in rv.review_document(p, doc.id).regions]
+    ann = p.annotator("ann")
+    p.add_span(doc.id, ann.id, L["ORG"], *at("officials"), origin=Origin.PATTERN)
+    after = [(r.start, r.end, [c.annotators for c in r.candidates]) for r in rv.review_document(p, doc.id).regions]
+    assert after == before
+
+
 def test_reject_records_and_removes(three):
     p, doc, at, L = three
     gold = p.gold()
