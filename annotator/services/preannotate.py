@@ -218,6 +218,7 @@ class Suggester:
             for r, d in zip(rs, docs):  # which line a phrase came from (first one wins)
                 self._phrase_source.setdefault((lab, self._phrase_key(d)), r.source)
         self._phrase_keys = {vocab.strings[f"{lab}\x00phrases"] for lab in phrase_by_label}
+        self._key_info: dict[int, tuple[str, bool]] = {}  # match key -> (label, is a phrase)
         self.skipped: dict[str, int] = defaultdict(int)  # model labels that are not project labels
 
     def _phrase_key(self, tokens) -> tuple[str, ...]:  # noqa: ANN001  (a Doc or a Span)
@@ -227,29 +228,33 @@ class Suggester:
         return self.suggest([text])[0]
 
     def suggest(self, texts: Sequence[str]) -> list[list[Suggestion]]:
-        from spacy.util import filter_spans
+        from spacy.attrs import IDX, LENGTH
 
         docs = list(self.nlp.pipe(texts)) if self.nlp is not None else [self.make_doc(t) for t in texts]
         out = []
         strings = self.vocab.strings
-        for doc in docs:
-            per_label: dict[str, list] = defaultdict(list)
-            src_of: dict[tuple[int, int, str], str] = {}
-            for matches in (self.matcher(doc) if len(self.matcher) else [],
-                            self.phrases(doc) if len(self.phrases) else []):
+        info = self._key_info
+        for doc, text in zip(docs, texts):
+            per_label: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # label -> (start, end, key)
+            for matches in (self.matcher(doc) if len(self.matcher) else (),
+                            self.phrases(doc) if len(self.phrases) else ()):
                 for key, s, e in matches:
-                    lab = strings[key].split("\x00", 1)[0]
-                    span = doc[s:e]
-                    per_label[lab].append(span)
-                    src = self._source[key]
-                    if key in self._phrase_keys:
-                        src = self._phrase_source.get((lab, self._phrase_key(span)), src)
-                    src_of.setdefault((span.start_char, span.end_char, lab), src)
+                    if key not in info:
+                        info[key] = (strings[key].split("\x00", 1)[0], key in self._phrase_keys)
+                    per_label[info[key][0]].append((s, e, key))
             sugg: list[Suggestion] = []
-            for lab, spans in per_label.items():
-                for sp in filter_spans(spans):
-                    sugg.append(Suggestion(sp.start_char, sp.end_char, lab, Origin.PATTERN,
-                                           src_of[(sp.start_char, sp.end_char, lab)]))
+            if per_label:
+                arr = doc.to_array([IDX, LENGTH])
+                for lab, found in per_label.items():
+                    for s, e, key in _longest(found):
+                        a, b = int(arr[s, 0]), int(arr[e - 1, 0] + arr[e - 1, 1])
+                        src = self._source[key]
+                        if info[key][1]:  # a phrase: which line it came from
+                            words = tuple(text[int(arr[i, 0]):int(arr[i, 0] + arr[i, 1])] for i in range(s, e))
+                            if self._lower:
+                                words = tuple(w.lower() for w in words)
+                            src = self._phrase_source.get((lab, words), src)
+                        sugg.append(Suggestion(a, b, lab, Origin.PATTERN, src))
             if self.nlp is not None:
                 for ent in doc.ents:
                     if self.labels is not None and ent.label_ not in self.labels:
@@ -259,6 +264,20 @@ class Suggester:
             sugg.sort(key=lambda x: (x.start, -x.end, x.label))
             out.append(sugg)
         return out
+
+
+def _longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``spacy.util.filter_spans`` on (start token, end token, key): longest first, then the
+    earliest; a match that shares a token with a kept one is dropped."""
+    if len(found) == 1:
+        return found
+    taken: set[int] = set()
+    kept = []
+    for s, e, key in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+        if not any(i in taken for i in range(s, e)):
+            kept.append((s, e, key))
+            taken.update(range(s, e))
+    return kept
 
 
 def span_labels(project: Project) -> dict[str, Label]:
@@ -285,7 +304,6 @@ class RunReport:
     existing: int = 0  # matches the annotator already had (same offsets and label)
     rejected: int = 0  # matches the annotator rejected before
     skipped_labels: dict[str, int] = field(default_factory=dict)
-    span_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -359,7 +377,8 @@ def run(project: Project, suggester: Suggester, annotator_id: int, document_ids:
                 rows.append(dict(document_id=d.id, annotator_id=annotator_id, label_id=lab.id, start=sg.start,
                                  end=sg.end, attrs=attrs, origin=str(sg.origin), created_at=now, updated_at=now))
         with project.write() as c:
-            report.span_ids.extend(_insert(c, rows))
+            if rows:
+                c.execute(insert(S), rows)  # executemany: no ids needed
         report.suggestions += len(rows)
         report.documents += len(batch)
         batch.clear()
