@@ -353,7 +353,52 @@ def _remove(p: Path) -> None:
         p.unlink()
 
 
+def _fsync_tree(p: Path) -> None:
+    """Flush a written file (or every file of a folder) to disk before it is renamed into place,
+    so that a power cut cannot leave an empty or short file under the final name."""
+    files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()]
+    for f in files:
+        fd = os.open(f, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:  # not possible on every platform (Windows)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_stale(out: Path) -> None:
+    """Remove temporary files that an export killed part-way left next to ``out``."""
+    for prefix in (f".{out.name}.tmp-", f".{out.name}.old-"):
+        for p in out.parent.glob(prefix + "*"):
+            pid = p.name[len(prefix):]
+            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+                _remove(p)
+
+
 def _replace(tmp: Path, out: Path, force: bool) -> None:
+    _fsync_tree(tmp)
     if out.exists() or out.is_symlink():
         if not force:
             raise OutputExists(f"{out} exists; use --force to overwrite it")
@@ -367,6 +412,7 @@ def _replace(tmp: Path, out: Path, force: bool) -> None:
         _remove(old)
     else:
         os.replace(tmp, out)
+    _fsync_dir(out.parent)
 
 
 def export(project: Project, opts: ExportOptions, *, progress: Progress | None = None,
@@ -393,6 +439,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
         strata = stance_of(project, view, doc_ids) if opts.stratify else None
         splits = assign_splits(doc_ids, list(opts.split), opts.seed, strata)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    _sweep_stale(out)
     _remove(tmp)
     report = ExportReport(path=out)
     writers: dict[str | None, Any] = {}
