@@ -259,7 +259,9 @@ def _load(project: Project, doc_ids: Sequence[int]) -> dict[int, _Inputs]:
     ids = list(doc_ids)
     out = {d: _Inputs() for d in ids}
     with project.read() as c:
-        for r in c.execute(select(S).where(S.c.document_id.in_(ids)).order_by(S.c.start, S.c.end, S.c.id)):
+        # unaccepted machine suggestions (origin pattern/model, docs/preannotation.md) are nobody's version
+        for r in c.execute(select(S).where(S.c.document_id.in_(ids), S.c.origin.not_in(("pattern", "model")))
+                           .order_by(S.c.start, S.c.end, S.c.id)):
             out[r.document_id].spans.append(SpanData(r.id, r.document_id, r.annotator_id, r.label_id, r.start,
                                                      r.end, dict(r.attrs or {}), Origin(r.origin)))
         for r in c.execute(select(DL.c.document_id, DL.c.annotator_id, DL.c.label_id)

@@ -278,3 +278,17 @@ def test_cli_preannotate(docs, patterns, tmp_path, capsys):
     assert main(["export", "--project", path, "--format", "native", "--annotator", "bot", "--out", str(out),
                  "--include-suggestions", "-q"]) == 0
     assert sum(len(orjson.loads(x).get("spans", [])) for x in out.read_text().splitlines()) == 7
+
+
+def test_review_candidates_ignore_pending_suggestions(docs, patterns):
+    from annotator.services import review as rv
+
+    me = docs.ensure_annotator("me")
+    d1 = docs.document_ids()[0]
+    pa.run(docs, pa.make_suggester(docs, pa.load_patterns(patterns)), me.id, [d1])
+    assert len(pa.suggestions(docs, me.id)) == 5
+    pa.accept(docs, [s for s in pa.suggestions(docs, me.id) if s.start == 0], "me")
+    docs.set_status(d1, me.id, Status.DONE)
+    rev = rv.review_document(docs, d1)
+    spans = {(c.start, c.end) for r in rev.regions for c in r.candidates if c.layer != Layer.DOCUMENT}
+    assert spans == {(0, 8)}  # the accepted one only
