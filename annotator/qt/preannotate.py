@@ -418,7 +418,10 @@ class PreannotateFeature(QObject):
 
     def _ran(self, report: pa.RunReport) -> None:
         self._refresh_current()
-        self.window.doc_model.reload()
+        if report.documents == 1 and self.window.current_document_id is not None:
+            self.window.doc_model.refresh_row(self.window.current_document_id)
+        else:
+            self.window.doc_model.reload()
         text = report.summary()
         if report.suggestions:
             text += ". Y accepts, X rejects the selected one; Shift+Y / Shift+X all in the document."

@@ -195,3 +195,38 @@ def test_tag_all_matches_of_a_recurring_claim(qtbot, sample_project, open_window
     # one undo removes every one of them
     qtbot.keyClick(w.text_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert p.span_count(dana.id) == 0
+
+
+def test_cancel_a_project_run_keeps_whole_batches(qtbot, sample_project, open_window, tmp_path, monkeypatch):
+    """Cancel in the progress dialog while the first batch is being matched: that batch is stored
+    whole, nothing after it."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    p = sample_project
+    terms = tmp_path / "GPE.txt"
+    terms.write_text("Veldoria\nOstrava\nBrezno\n", encoding="utf-8")
+    w = open_window(p, "dana")
+    _load(qtbot, w, terms)
+    monkeypatch.setattr(pa, "BATCH", 2)
+    entered, go = threading.Event(), threading.Event()
+    real = pa.Suggester.suggest
+
+    def slow(self, texts):  # the first batch waits until the test has pressed Cancel
+        entered.set()
+        go.wait(10)
+        return real(self, texts)
+
+    monkeypatch.setattr(pa.Suggester, "suggest", slow)
+    w.preannotate.run_all_action.trigger()
+    assert entered.wait(20)
+    [dlg] = [d for d in w.findChildren(QProgressDialog)]
+    with qtbot.waitSignal(w.preannotate.task.signals.cancelled, timeout=20000):
+        dlg.findChild(QPushButton).click()  # its Cancel button
+        go.set()
+    _activate(qtbot, w)
+    first_two = p.document_ids()[:2]
+    got = {s.document_id for s in pa.suggestions(p, p.annotator("dana").id)}
+    assert got and got <= set(first_two)
+    assert "Cancelled" in w.statusBar().currentMessage()
