@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,24 +170,35 @@ class Importer:
 
     def run(self, records: Iterable[NewDocument | InputError], report: ImportReport,
             on_record: Callable[[NewDocument | InputError], None] | None = None) -> None:
+        """Prepare records into batches and store each batch whole. A batch is written on a
+        second thread while the next one is read and prepared (SQLite releases the GIL while
+        it works); at most one batch is in flight, and batches are stored in order. When this
+        raises (e.g. ``Cancelled`` from ``on_record``), the batch being written still finishes,
+        whole, and the batch being built is dropped."""
         batch: list[NewDocument] = []
-        for rec in records:
-            if on_record:
-                on_record(rec)
-            if isinstance(rec, InputError):
-                report.errors.append(rec)
-                continue
-            try:
-                doc = _prepare(rec)
-                self._check_labels(doc)
-                self._validate_spans(doc)
-            except InputError as e:
-                report.errors.append(e)
-                continue
-            batch.append(doc)
-            if len(batch) >= BATCH:
-                self._flush(batch, report)
-                batch = []
+        pending: Future | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
+            for rec in records:
+                if on_record:
+                    on_record(rec)
+                if isinstance(rec, InputError):
+                    report.errors.append(rec)
+                    continue
+                try:
+                    doc = _prepare(rec)
+                    self._check_labels(doc)
+                    self._validate_spans(doc)
+                except InputError as e:
+                    report.errors.append(e)
+                    continue
+                batch.append(doc)
+                if len(batch) >= BATCH:
+                    if pending is not None:
+                        pending.result()
+                    pending = writer.submit(self._flush, batch, report)
+                    batch = []
+            if pending is not None:
+                pending.result()
         self._flush(batch, report)
 
 
