@@ -222,8 +222,11 @@ class DocumentController(QObject):
             return None
         start, end = got
         lab = self.labels[label_id]
-        if any(s.start == start and s.end == end and s.label_id == label_id for s in self._spans_starting(start)):
-            self.refused.emit(f"This text is already tagged {lab.name}.")
+        same = [s for s in self._spans_starting(start) if s.end == end and s.label_id == label_id]
+        if same:
+            suggested = all(s.origin in ("pattern", "model") for s in same)
+            self.refused.emit(f"This text is already suggested as {lab.name}: press Y to accept it." if suggested
+                              else f"This text is already tagged {lab.name}.")
             return None
         attrs: dict[str, Any] = {}
         if lab.layer == Layer.CLAIM:

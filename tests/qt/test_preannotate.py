@@ -230,3 +230,38 @@ def test_cancel_a_project_run_keeps_whole_batches(qtbot, sample_project, open_wi
     got = {s.document_id for s in pa.suggestions(p, p.annotator("dana").id)}
     assert got and got <= set(first_two)
     assert "Cancelled" in w.statusBar().currentMessage()
+
+
+def test_suggestions_from_a_spacy_pipeline_folder(qtbot, sample_project, open_window, tmp_path):
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "GPE", "pattern": "Veldoria"}])
+    nlp.to_disk(tmp_path / "pipe")
+    p = sample_project
+    w = open_window(p, "dana")
+    w.preannotate.model_action.trigger()
+    dlg = w.preannotate.dialog
+    assert dlg.isVisible()
+    dlg.setTextValue(str(tmp_path / "pipe"))
+    dlg.accept()
+    _activate(qtbot, w)
+    report = _run_here(qtbot, w)
+    pending = _pending(p, p.annotator("dana"), w.current_document_id)
+    assert report.suggestions == len(pending) > 0
+    assert {(s.origin, s.attrs["source"]) for s in pending} == {(Origin.MODEL, str(tmp_path / "pipe"))}
+    assert "pipe" in w.text_view.span(pending[0].id).tooltip
+
+
+def test_tagging_a_suggestion_by_hand_points_to_accept(qtbot, sample_project, open_window, tmp_path):
+    p = sample_project
+    terms = tmp_path / "GPE.txt"
+    terms.write_text("Veldoria\n", encoding="utf-8")
+    w = open_window(p, "dana")
+    _load(qtbot, w, terms)
+    _run_here(qtbot, w)
+    before = p.spans(w.current_document_id, p.annotator("dana").id)
+    mouse_select(qtbot, w.text_view, 0, len("Veldoria"))
+    qtbot.keyClick(w.text_view, Qt.Key.Key_3)  # GPE
+    assert "press Y to accept" in w.statusBar().currentMessage()
+    assert p.spans(w.current_document_id, p.annotator("dana").id) == before
