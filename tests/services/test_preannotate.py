@@ -292,3 +292,32 @@ def test_review_candidates_ignore_pending_suggestions(docs, patterns):
     rev = rv.review_document(docs, d1)
     spans = {(c.start, c.end) for r in rev.regions for c in r.candidates if c.layer != Layer.DOCUMENT}
     assert spans == {(0, 8)}  # the accepted one only
+
+
+def test_on_both_backends(backend, tmp_path):
+    """Run, accept, reject and its undo, tag all and its undo on SQLite and PostgreSQL."""
+    from annotator.services.sample import seed_sample
+
+    p = backend("pre")
+    seed_sample(p, with_annotations=False)
+    import_documents(p, [NewDocument(TEXT_1, title="one")])
+    rules = [pa.Rule("GPE", "Veldoria", "t:1"), pa.Rule("GPE", "北京", "t:2")]
+    me = p.ensure_annotator("me")
+    report = pa.run(p, pa.make_suggester(p, rules), me.id)
+    sugg = pa.suggestions(p, me.id)
+    assert report.suggestions == len(sugg) > 3
+    pairs = pa.accept(p, sugg[:1], "me")
+    assert p.span(sugg[0].id).origin == Origin.MANUAL
+    gone = pa.reject(p, sugg[1:2])
+    pa.unreject(p, gone)
+    assert p.span(sugg[1].id) == sugg[1]
+    pa.unaccept(p, pairs)
+    assert pa.suggestions(p, me.id) == sugg
+    new = pa.tag_matches(p, pa.find_matches(p, "troops"), "CLAIM", me.id, "troops")
+    assert len(new) >= 2 and p.span(new[0].id).attrs["provenance"]["rule"] == "troops"
+    pa.delete_spans(p, new)
+    pa.restore(p, new)
+    assert p.span(new[-1].id) == new[-1]
+    out = tmp_path / f"{p.path.name}.jsonl"
+    export(p, ExportOptions("native", out, annotator="me"))
+    assert sum(len(orjson.loads(x).get("spans", [])) for x in out.read_text().splitlines()) == len(new)
