@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -66,7 +66,8 @@ _live: set[Task] = set()
 def run_task(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[str, str], None] | None = None, on_cancel: Callable[[], None] | None = None,
              parent: QWidget | None = None, title: str | None = None, **kwargs: Any) -> Task:
-    """Start ``fn`` in the global thread pool; with ``title``, show a cancellable progress dialog."""
+    """Start ``fn`` in the global thread pool (on the next event-loop turn); with ``title``, show a
+    cancellable progress dialog."""
     task = Task(fn, *args, **kwargs)
     _live.add(task)
     dialog: QProgressDialog | None = None
@@ -103,5 +104,7 @@ def run_task(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] 
         task.signals.failed.connect(on_error)
     if on_cancel:
         task.signals.cancelled.connect(on_cancel)
-    QThreadPool.globalInstance().start(task)
+    # Start on the next turn of the event loop, not now: a caller that connects more slots to
+    # ``task.signals`` right after this returns must not miss a task that finishes at once.
+    QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(task))
     return task

@@ -43,3 +43,17 @@ def mouse_select(qtbot, view, start: int, end: int) -> None:
 def qt_selected_text(view) -> str:
     """What Qt highlights, as Qt reports it (paragraph separators back to newlines)."""
     return view.textCursor().selectedText().replace("\u2029", "\n")
+
+
+@pytest.fixture(autouse=True)
+def _no_task_outlives_its_test(qtbot):
+    """A worker still running after a test would touch the next test's objects: cancel and wait."""
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    from annotator.qt import workers
+
+    for task in list(workers._live):
+        task.cancel()
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=30000)
+    QThreadPool.globalInstance().waitForDone(30000)

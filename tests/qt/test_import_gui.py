@@ -71,7 +71,12 @@ def test_cancel_keeps_only_whole_batches(qtbot, tmp_path, project, open_window):
     task.signals.progress.connect(lambda done, total, msg: seen.append(done))
     # the user waits for the progress dialog and presses Escape once the first batch is in
     qtbot.waitUntil(lambda: project.count_documents() >= BATCH, timeout=30000)
-    dialog = next(d for d in w.findChildren(QProgressDialog) if d.isVisible())
+
+    def visible_dialog():
+        return next((d for d in w.findChildren(QProgressDialog) if d.isVisible()), None)
+
+    qtbot.waitUntil(lambda: visible_dialog() is not None, timeout=30000)  # shown after 400 ms
+    dialog = visible_dialog()
     assert dialog.labelText().startswith("Import articles") and dialog.maximum() > 0
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     box, text = _message(qtbot, w)

@@ -220,7 +220,7 @@ def test_cancel_a_project_run_keeps_whole_batches(qtbot, sample_project, open_wi
 
     monkeypatch.setattr(pa.Suggester, "suggest", slow)
     w.preannotate.run_all_action.trigger()
-    assert entered.wait(20)
+    qtbot.waitUntil(entered.is_set, timeout=20000)  # the task starts on the next event-loop turn
     [dlg] = [d for d in w.findChildren(QProgressDialog)]
     with qtbot.waitSignal(w.preannotate.task.signals.cancelled, timeout=20000):
         dlg.findChild(QPushButton).click()  # its Cancel button
