@@ -360,7 +360,8 @@ class MainWindow(QMainWindow):
 
     def _open_initial(self) -> None:
         place = self.project.get_setting(self._place_key())
-        if isinstance(place, dict) and place.get("document") in set(self.project.document_ids()):
+        remembered = place.get("document") if isinstance(place, dict) else None
+        if isinstance(remembered, int) and self.project.summaries([remembered]):  # one row, not every id
             self._select_in_list(place["document"])
             if self.current_document_id != place["document"]:
                 self.open_document(place["document"])
