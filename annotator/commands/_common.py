@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
@@ -39,9 +41,22 @@ def open_project(args: argparse.Namespace, *, create: bool = False) -> Project:
     return Project.open(path)
 
 
-def progress_bar(total: int, desc: str, unit: str = "B"):
-    """A progress bar on stderr when it is a terminal; silent otherwise."""
+@contextmanager
+def progress_bar(desc: str, unit: str = "B") -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr when it is a terminal (silent otherwise). Yields the
+    ``progress(done, total, message)`` callback that services take."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, disable=not sys.stderr.isatty(),
-                file=sys.stderr, leave=False)
+    bar = tqdm(total=1, desc=desc, unit=unit, unit_scale=True, disable=not sys.stderr.isatty(),
+               file=sys.stderr, leave=False)
+    last = [0]
+
+    def progress(done: int, total: int, _message: str = "") -> None:
+        bar.total = total
+        bar.update(done - last[0])
+        last[0] = done
+
+    try:
+        yield progress
+    finally:
+        bar.close()

@@ -68,21 +68,12 @@ def run(args: argparse.Namespace) -> int:
                          suggestions=args.include_suggestions,
                          language=args.language)
     try:
-        bar = progress_bar(1, "exporting", unit="doc")
-        last = [0]
-
-        def progress(done: int, total: int, _msg: str) -> None:
-            bar.total = total
-            bar.update(done - last[0])
-            last[0] = done
-
-        try:
-            report = export(project, opts, progress=progress)
-        except OutputExists as e:
-            print(f"annotator: {e}", file=sys.stderr)
-            return 1
-        finally:
-            bar.close()
+        with progress_bar("exporting", unit="doc") as progress:
+            try:
+                report = export(project, opts, progress=progress)
+            except OutputExists as e:
+                print(f"annotator: {e}", file=sys.stderr)
+                return 1
     finally:
         project.close()
     for issue in report.issues[:SHOW_ISSUES]:

@@ -30,17 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     project = open_project(args, create=True)
     try:
-        bar = progress_bar(1, "importing")
-        last = [0]
-
-        def progress(done: int, total: int, _name: str) -> None:
-            bar.total = total
-            bar.update(done - last[0])
-            last[0] = done
-
-        report = import_paths(project, args.paths, fmt=args.format, text_column=args.text_column,
-                              annotator=args.as_annotator, add_labels=args.add_labels, progress=progress)
-        bar.close()
+        with progress_bar("importing") as progress:
+            report = import_paths(project, args.paths, fmt=args.format, text_column=args.text_column,
+                                  annotator=args.as_annotator, add_labels=args.add_labels, progress=progress)
     finally:
         project.close()
     for err in report.errors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from annotator.commands._common import add_project_arg, open_project
+from annotator.commands._common import add_project_arg, open_project, progress_bar
 
 FORMATS = ("spacy", "prodigy", "doccano", "conll", "brat", "csv", "native")
 
@@ -35,9 +35,10 @@ def run(args: argparse.Namespace) -> int:
     project = open_project(args, create=True)
     try:
         extra = {"utf16": True} if args.utf16 else {}
-        report = import_annotations(project, args.path, args.format, annotator=args.as_annotator,
-                                    mode="pre" if args.pre else "work", replace=args.replace,
-                                    add_labels=args.add_labels, **extra)
+        with progress_bar("importing annotations", unit="doc") as progress:
+            report = import_annotations(project, args.path, args.format, annotator=args.as_annotator,
+                                        mode="pre" if args.pre else "work", replace=args.replace,
+                                        add_labels=args.add_labels, progress=progress, **extra)
     finally:
         project.close()
     for err in report.errors:

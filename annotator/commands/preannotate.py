@@ -46,18 +46,8 @@ def run(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         suggester = pa.make_suggester(project, rules, args.model, ignore_case=args.ignore_case)
         who = project.ensure_annotator(args.annotator)
-        bar = progress_bar(1, "suggesting", unit="doc")
-        last = [0]
-
-        def progress(done: int, total: int, _msg: str) -> None:
-            bar.total = total
-            bar.update(done - last[0])
-            last[0] = done
-
-        try:
+        with progress_bar("suggesting", unit="doc") as progress:
             report = pa.run(project, suggester, who.id, args.documents, progress=progress)
-        finally:
-            bar.close()
     if not args.quiet:
         print(report.summary())
     return 0
