@@ -20,8 +20,15 @@ def test_window_lists_documents_and_shows_text(qtbot, sample_project):
     qtbot.keyClick(w.doc_list, Qt.Key.Key_Down)
     assert w.current_document_id == 2
     assert w.text_view.toPlainText() == sample_project.document(2).text
+    queries = []
+    real = w.doc_model.set_filter
+    w.doc_model.set_filter = lambda **kw: (queries.append(kw["search"]), real(**kw))
     qtbot.keyClicks(w.search, "Brezno")
-    assert w.doc_model.rowCount() == 4
+    qtbot.waitUntil(lambda: w.doc_model.rowCount() == 4)
+    assert queries == ["Brezno"]  # one query after the typing pause, not one per key
+    qtbot.keyClick(w.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(w.search, Qt.Key.Key_Return)  # Enter searches at once
+    assert queries[-1] == "Brezn" and w.doc_model.rowCount() == 4
 
 
 def test_document_list_model(qtmodeltester, sample_project):
