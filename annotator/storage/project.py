@@ -426,25 +426,66 @@ class Project:
 
     def add_span(self, document_id: int, annotator_id: int, label_id: int, start: int, end: int,
                  attrs: dict[str, Any] | None = None, origin: Origin = Origin.MANUAL,
-                 span_id: int | None = None) -> SpanData:
-        """Store a span; ``span_id`` re-creates a deleted span under its old id (redo/undo)."""
+                 span_id: int | None = None, *, link_claimant: bool = True) -> SpanData:
+        """Store a span; ``span_id`` re-creates a deleted span under its old id (redo/undo).
+        A claim whose attrs name a ``claimant_span`` gets its claimant relation too."""
         now = time.time()
+        attrs = dict(attrs or {})
         with self.write() as c:
             self._check_span(c, document_id, label_id, start, end)
             values = dict(document_id=document_id, annotator_id=annotator_id, label_id=label_id, start=start,
-                          end=end, attrs=attrs or {}, origin=str(origin), created_at=now, updated_at=now)
+                          end=end, attrs=attrs, origin=str(origin), created_at=now, updated_at=now)
             if span_id is not None:
                 values["id"] = span_id
             sid = c.execute(insert(S).values(**values)).inserted_primary_key[0]
+            if link_claimant and attrs.get("claimant_span") is not None:
+                attrs = self._link_claimant(c, sid, document_id, annotator_id, attrs)
             self._touch_status(c, document_id, annotator_id)
-        return SpanData(sid, document_id, annotator_id, label_id, start, end, dict(attrs or {}), origin)
+        return SpanData(sid, document_id, annotator_id, label_id, start, end, attrs, origin)
+
+    # A claim's claimant is a Relation (kind "claimant", claim → entity span), which exports and
+    # agreement read; the claim's attrs mirror it ("claimant_span": the entity's id, "claimant":
+    # its text) for the views. These helpers keep the two in step inside one transaction.
+    CLAIMANT = "claimant"
+
+    def _link_claimant(self, c: Connection, claim_id: int, document_id: int, annotator_id: int,
+                       attrs: dict[str, Any]) -> dict[str, Any]:
+        c.execute(delete(R).where(R.c.head_span_id == claim_id, R.c.kind == self.CLAIMANT))
+        entity_id = attrs.get("claimant_span")
+        ent = None
+        if entity_id is not None:
+            ent = c.execute(select(S.c.start, S.c.end, D.c.text).join(D, D.c.id == S.c.document_id).where(
+                S.c.id == entity_id, S.c.document_id == document_id)).first()
+        if ent is None:
+            if entity_id is not None:  # the entity is gone: the claim keeps no dangling link
+                attrs = {**attrs, "claimant_span": None}
+                c.execute(update(S).where(S.c.id == claim_id).values(attrs=attrs))
+            return attrs
+        c.execute(insert(R).values(annotator_id=annotator_id, head_span_id=claim_id, tail_span_id=entity_id,
+                                   kind=self.CLAIMANT, attrs={}))
+        text_ = ent.text[ent.start:ent.end]
+        if attrs.get("claimant") != text_:
+            attrs = {**attrs, "claimant": text_}
+            c.execute(update(S).where(S.c.id == claim_id).values(attrs=attrs))
+        return attrs
+
+    def _set_claim_attrs(self, c: Connection, claim_id: int, claimant_span: int | None, claimant: str | None) -> None:
+        row = c.execute(select(S.c.attrs).where(S.c.id == claim_id)).first()
+        if row is not None:
+            c.execute(update(S).where(S.c.id == claim_id).values(
+                attrs={**(row.attrs or {}), "claimant_span": claimant_span, "claimant": claimant}))
 
     def restore_span(self, span: SpanData, relations: Sequence[RelationData] = ()) -> SpanData:
         """Undo a delete: the span comes back with its id, attributes and relations."""
         out = self.add_span(span.document_id, span.annotator_id, span.label_id, span.start, span.end,
-                            span.attrs, span.origin, span_id=span.id)
+                            span.attrs, span.origin, span_id=span.id, link_claimant=False)
         for rel in relations:
             self.add_relation(rel.annotator_id, rel.head_span_id, rel.tail_span_id, rel.kind, relation_id=rel.id)
+            if rel.kind == self.CLAIMANT and rel.tail_span_id == span.id:  # an entity came back: so do its claims' links
+                with self.write() as c:
+                    text_ = c.execute(select(func.substr(D.c.text, span.start + 1, span.end - span.start))
+                                      .where(D.c.id == span.document_id)).scalar()
+                    self._set_claim_attrs(c, rel.head_span_id, span.id, text_)
         return out
 
     def delete_span(self, span_id: int) -> tuple[SpanData, list[RelationData]]:
@@ -456,6 +497,9 @@ class Project:
             rels = [RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
                     for r in c.execute(select(R).where(or_(R.c.head_span_id == span_id, R.c.tail_span_id == span_id)))]
             c.execute(delete(R).where(R.c.id.in_([r.id for r in rels])))
+            for r in rels:  # claims that named this entity as claimant no longer point at it
+                if r.kind == self.CLAIMANT and r.tail_span_id == span_id and r.head_span_id != span_id:
+                    self._set_claim_attrs(c, r.head_span_id, None, None)
             c.execute(delete(S).where(S.c.id == span_id))
         return _span(row), rels
 
@@ -475,6 +519,8 @@ class Project:
             if attrs is not None:
                 values["attrs"] = attrs
             c.execute(update(S).where(S.c.id == span_id).values(**values))
+            if attrs is not None and "claimant_span" in attrs:
+                self._link_claimant(c, span_id, before.document_id, before.annotator_id, dict(attrs))
             after = _span(c.execute(select(S).where(S.c.id == span_id)).one())
         return before, after
 

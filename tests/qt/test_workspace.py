@@ -89,9 +89,13 @@ def test_overlapping_entity_and_claim_with_claim_attributes(qtbot, sample_projec
     attrs = p.span(claim.id).attrs
     assert attrs["claimant"] == "Anika Sorel"
     assert p.span(attrs["claimant_span"]).start == doc.text.index("Anika Sorel")
+    # what exports read: a claimant relation from the claim to the entity
+    assert [(r.head_span_id, r.tail_span_id, r.kind) for r in p.relations(doc.id, claim.annotator_id)] == \
+        [(claim.id, attrs["claimant_span"], "claimant")]
     # the stance and claimant edits are one undo step
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert p.span(claim.id).attrs == claim.attrs
+    assert p.relations(doc.id, claim.annotator_id) == []
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert claim.id not in {x.id for x in p.spans(doc.id)}
 

@@ -127,3 +127,35 @@ def test_document_list_filters(sample_project):
     page = p.list_documents(annotator_id=alice.id, offset=1, limit=2)
     assert [d.id for d in page] == [2, 3] and page[0].stance == "AGAINST"
     assert p.integrity_check() == []
+
+
+def test_claimant_link_is_a_relation_kept_in_step_with_the_claim(project):
+    """The GUI sets a claim's claimant through its attrs; the core keeps the Relation (what exports
+    and agreement read) in step, and deleting the entity leaves no dangling link, undoably."""
+    from annotator.core.model import NewDocument
+    from annotator.services.importing import import_documents
+
+    text = "Hale said 15,000 soldiers are at the border."
+    doc = import_documents(project, [NewDocument(text)]).document_ids[0]
+    a = project.ensure_annotator("alice")
+    hale = project.add_span(doc, a.id, project.label_by_name("PERSON").id, 0, 4)
+    claim = project.add_span(doc, a.id, project.label_by_name("CLAIM", Layer.CLAIM).id, 10, 43,
+                             {"stance": "supports", "claimant": None, "claimant_span": None})
+    _, after = project.update_span(claim.id, attrs={**claim.attrs, "claimant_span": hale.id})
+    assert after.attrs["claimant"] == "Hale"
+    [rel] = project.relations(doc, a.id)
+    assert (rel.head_span_id, rel.tail_span_id, rel.kind) == (claim.id, hale.id, "claimant")
+    # unlink
+    project.update_span(claim.id, attrs={**after.attrs, "claimant_span": None})
+    assert project.relations(doc, a.id) == []
+    project.update_span(claim.id, attrs={**after.attrs, "claimant_span": hale.id})
+    # deleting the entity clears the claim's link; restoring it brings the link back
+    removed, rels = project.delete_span(hale.id)
+    assert project.relations(doc) == [] and project.span(claim.id).attrs["claimant_span"] is None
+    project.restore_span(removed, rels)
+    assert project.span(claim.id).attrs["claimant_span"] == hale.id
+    assert [(r.head_span_id, r.tail_span_id) for r in project.relations(doc)] == [(claim.id, hale.id)]
+    # a stale id (from a view that had not heard of a delete) links nothing
+    project.delete_span(hale.id)
+    _, stale = project.update_span(claim.id, attrs={**after.attrs, "claimant_span": hale.id})
+    assert stale.attrs["claimant_span"] is None and project.relations(doc) == []
