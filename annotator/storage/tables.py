@@ -90,6 +90,7 @@ class Relation(SQLModel, table=True):
 
 class DocumentStatus(SQLModel, table=True):
     __tablename__ = "document_status"
+    __table_args__ = (Index("ix_document_status_annotator_status", "annotator_id", "status", "document_id"),)
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
     annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE", primary_key=True)
     status: str = "todo"
