@@ -27,7 +27,7 @@ from sqlalchemy import delete, insert, select
 from annotator.core.article import extract_title
 from annotator.core.errors import InputError
 from annotator.core.model import GOLD_ANNOTATOR, Layer, Origin, Role, Status
-from annotator.core.text import content_hash, normalise_with_offsets
+from annotator.core.text import content_hash, normalise, normalise_with_offsets
 from annotator.formats.records import Record
 from annotator.services.exporting import interchange
 from annotator.services.importing import Cancelled
@@ -48,11 +48,15 @@ class InterchangeReport:
     skipped: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     document_ids: list[int] = field(default_factory=list)
+    stories: int = 0
+    claim_links: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
         parts = [f"{self.added + self.matched} documents ({self.added} new)", f"{self.spans} spans",
                  f"{self.relations} relations", f"{self.document_labels} document labels"]
+        if self.stories or self.claim_links:
+            parts.append(f"{self.stories} stories, {self.claim_links} claim links")
         if self.skipped:
             parts.append(f"{len(self.skipped)} left out (annotations there already)")
         if self.errors:
@@ -223,6 +227,7 @@ def import_annotations(project: Project, path: str | Path, fmt: str, *, annotato
     loader = _Loader(project, annotator, mode, replace, add_labels,
                      None if name == "native" else str(Status.DONE), header)
     batch: list = []
+    claim_extras: list[tuple[str, int, dict[str, Any]]] = []  # (document hash, annotator id, extra)
     n = 0
     for rec in ic.read(path, **options):
         if cancelled is not None and cancelled():
@@ -232,10 +237,12 @@ def import_annotations(project: Project, path: str | Path, fmt: str, *, annotato
             continue
         try:
             batch.append(loader.resolve(rec))
-            loader.annotator_id(rec)
+            aid = loader.annotator_id(rec)
         except InputError as e:
             report.errors.append(e)
             continue
+        if rec.extra:
+            claim_extras.append((content_hash(normalise(rec.text)), aid, rec.extra))
         n += 1
         if len(batch) >= BATCH:
             loader.flush(batch, report)
@@ -243,5 +250,60 @@ def import_annotations(project: Project, path: str | Path, fmt: str, *, annotato
             if progress:
                 progress(n, 0, f"{n:,} documents")
     loader.flush(batch, report)
+    if claim_extras:
+        _import_claim_extras(project, claim_extras, report)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _import_claim_extras(project: Project, extras: list[tuple[str, int, dict[str, Any]]],
+                         report: InterchangeReport) -> None:
+    """Stories and claim links from a native file (docs/claims.md), once every document and span
+    of the file is stored: a link's target may be in a later line. Spans are found by document
+    hash and offsets; what is already there is not added twice."""
+    from annotator.storage.claims import ClaimStore
+
+    store = ClaimStore(project)
+    doc_of: dict[str, int | None] = {}
+
+    def doc_id(h: str) -> int | None:
+        if h not in doc_of:
+            doc_of[h] = project.document_by_hash(h)
+        return doc_of[h]
+
+    stories: dict[Any, tuple[str, str, list[int]]] = {}
+    for h, _aid, extra in extras:
+        d = doc_id(h)
+        for st in extra.get("stories", ()):
+            title, origin, members = stories.setdefault(st.get("id"), (st.get("title", ""), st.get("origin", "manual"), []))
+            if d is not None and d not in members:
+                members.append(d)
+    existing = {(st.title, tuple(sorted(st.document_ids))) for st in store.stories()}
+    for title, origin, members in stories.values():
+        if members and (title, tuple(sorted(members))) not in existing:
+            store.create_story(title, members, origin=origin)
+            report.stories += 1
+    claims: dict[tuple[int, int], dict[tuple[int, int], int]] = {}
+
+    def claim_at(d: int, aid: int, start: int, end: int) -> int | None:
+        if (d, aid) not in claims:
+            claims[(d, aid)] = {(sp.start, sp.end): sp.id for sp in store.claim_spans([d], aid)}
+        return claims[(d, aid)].get((start, end))
+
+    for h, aid, extra in extras:
+        d = doc_id(h)
+        for link in extra.get("claim_links", ()):
+            tgt = link.get("target", {})
+            td = doc_id(tgt.get("hash", ""))
+            src_id = claim_at(d, aid, link["start"], link["end"]) if d is not None else None
+            tgt_id = claim_at(td, aid, tgt.get("start"), tgt.get("end")) if td is not None else None
+            if src_id is None or tgt_id is None:
+                report.errors.append(InputError(
+                    f"claim link [{link['start']}, {link['end']}) → [{tgt.get('start')}, {tgt.get('end')}) left out: "
+                    "one of its claims is not in the project", f"document {d}"))
+                continue
+            if store.link_between(aid, src_id, tgt_id) is not None:
+                continue
+            store.add_link(aid, src_id, tgt_id, link["kind"], origin=link.get("origin", "manual"),
+                           confirmed=bool(link.get("confirmed")), attrs=link.get("attrs") or {})
+            report.claim_links += 1

@@ -163,3 +163,34 @@ def test_native_export_carries_stories_and_links(grouped, tmp_path):
     # bo linked nothing: his export has stories but no links
     export(p, ExportOptions("native", tmp_path / "bo.annotator.jsonl", annotator="bo"))
     assert all("claim_links" not in r.extra for r in read(tmp_path / "bo.annotator.jsonl"))
+
+
+def test_native_round_trip_keeps_stories_and_links(grouped, tmp_path):
+    """export native → import into a new project → export native: the same bytes, links included."""
+    from annotator.core.schema import load_schema
+    from annotator.services.exporting import ExportOptions, export
+    from annotator.services.interchange import import_annotations
+    from annotator.services.sample import default_schema_path
+    from annotator.storage import Project
+
+    p, story = grouped
+    alice = p.annotator("alice")
+    bulletin = add_bulletin_claim(p, "alice")
+    board = svc.story_board(p, story.id, alice.id)
+    herald = board.claims[2][0]
+    svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.CONTRADICTS)
+    svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
+    first = tmp_path / "first.jsonl"
+    export(p, ExportOptions("native", first, annotator="alice", all_documents=True))
+    with Project.create(tmp_path / "copy.annotator", load_schema(default_schema_path())) as q:
+        rep = import_annotations(q, first, "native")
+        assert rep.claim_links == 1 and rep.stories == 1 and not rep.errors
+        again = import_annotations(q, first, "native")  # the work is there already: nothing twice
+        assert again.claim_links == 0 and again.stories == 0
+        import_annotations(q, first, "native", replace=True)  # replaced work: its links made anew, once
+        assert len(ClaimStore(q).stories()) == 1
+        (ln,) = ClaimStore(q).links()
+        assert ln.kind == LinkKind.CONTRADICTS and ln.confirmed
+        second = tmp_path / "second.jsonl"
+        export(q, ExportOptions("native", second, annotator="alice", all_documents=True))
+    assert second.read_bytes() == first.read_bytes()
