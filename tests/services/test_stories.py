@@ -138,17 +138,18 @@ def test_link_agreement_matches_sklearn_f1(grouped):
     assert res["mean_f1"] == pytest.approx(0.5)
 
 
+def _alice_confirms_a_conflict(p, story):
+    """alice links the herald's 15,000 claim to the bulletin's 18,000 as contradicting, and confirms it."""
+    herald = _alice_confirms_a_conflict(p, story)
+    return herald
+
+
 def test_native_export_carries_stories_and_links(grouped, tmp_path):
     from annotator.formats.native import read
     from annotator.services.exporting import ExportOptions, export
 
     p, story = grouped
-    alice = p.annotator("alice")
-    bulletin = add_bulletin_claim(p, "alice")
-    board = svc.story_board(p, story.id, alice.id)
-    herald = board.claims[2][0]
-    svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.CONTRADICTS)
-    svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
+    _alice_confirms_a_conflict(p, story)
     out = tmp_path / "alice.annotator.jsonl"
     export(p, ExportOptions("native", out, annotator="alice"))
     recs = {r.content_hash: r for r in read(out)}
