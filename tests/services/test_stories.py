@@ -140,7 +140,12 @@ def test_link_agreement_matches_sklearn_f1(grouped):
 
 def _alice_confirms_a_conflict(p, story):
     """alice links the herald's 15,000 claim to the bulletin's 18,000 as contradicting, and confirms it."""
-    herald = _alice_confirms_a_conflict(p, story)
+    alice = p.annotator("alice")
+    bulletin = add_bulletin_claim(p, "alice")
+    board = svc.story_board(p, story.id, alice.id)
+    herald = board.claims[2][0]
+    svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.CONTRADICTS)
+    svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
     return herald
 
 
@@ -149,7 +154,7 @@ def test_native_export_carries_stories_and_links(grouped, tmp_path):
     from annotator.services.exporting import ExportOptions, export
 
     p, story = grouped
-    _alice_confirms_a_conflict(p, story)
+    herald = _alice_confirms_a_conflict(p, story)
     out = tmp_path / "alice.annotator.jsonl"
     export(p, ExportOptions("native", out, annotator="alice"))
     recs = {r.content_hash: r for r in read(out)}
@@ -175,12 +180,7 @@ def test_native_round_trip_keeps_stories_and_links(grouped, tmp_path):
     from annotator.storage import Project
 
     p, story = grouped
-    alice = p.annotator("alice")
-    bulletin = add_bulletin_claim(p, "alice")
-    board = svc.story_board(p, story.id, alice.id)
-    herald = board.claims[2][0]
-    svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.CONTRADICTS)
-    svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
+    _alice_confirms_a_conflict(p, story)
     first = tmp_path / "first.jsonl"
     export(p, ExportOptions("native", first, annotator="alice", all_documents=True))
     with Project.create(tmp_path / "copy.annotator", load_schema(default_schema_path())) as q:
