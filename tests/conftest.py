@@ -87,3 +87,22 @@ def backend(request, tmp_path: Path):
     yield make
     for p in opened:
         p.close()
+
+
+@pytest.fixture
+def cli(data_dir: Path):
+    """``cli(*args, check=None)``: run ``python -m annotator ARGS`` in a subprocess, as a script
+    would, with the test's data folder (``env_dir=``/``tmp_path=`` pick another one)."""
+    import subprocess
+    import sys
+
+    def run(*args, check: int | None = None, env_dir: Path | None = None, tmp_path: Path | None = None):
+        folder = env_dir if env_dir is not None else (tmp_path / "data" if tmp_path is not None else data_dir)
+        env = {**os.environ, "ANNOTATOR_DATA_DIR": str(folder)}
+        r = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
+                           env=env, timeout=120)
+        if check is not None:
+            assert r.returncode == check, r.stderr
+        return r
+
+    return run

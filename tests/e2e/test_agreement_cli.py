@@ -5,19 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
-
-
-def cli(*args, env_dir):
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(env_dir)}
-    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=120)
 
 
 @pytest.fixture
@@ -29,7 +20,7 @@ def sample_path(tmp_path):
     return path
 
 
-def test_agreement_formats(sample_path, tmp_path):
+def test_agreement_formats(cli, sample_path, tmp_path):
     r = cli("agreement", "--project", sample_path, env_dir=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Krippendorff's unitizing alpha (αu)" in r.stdout and "alice × chen" in r.stdout
@@ -59,7 +50,7 @@ def test_agreement_formats(sample_path, tmp_path):
     assert text.startswith("<!doctype html>") and "claim stance" in text and "Span F1 (overlap)" in text
 
 
-def test_agreement_errors(sample_path, tmp_path):
+def test_agreement_errors(cli, sample_path, tmp_path):
     assert cli("agreement", "-p", sample_path, "--layer", "relation", env_dir=tmp_path).returncode == 2
     r = cli("agreement", "-p", tmp_path / "missing.annotator", env_dir=tmp_path)
     assert r.returncode == 3 and "no such project" in r.stderr

@@ -1,7 +1,6 @@
 """The CLI end to end, in a subprocess, as a script would run it."""
 
 import json
-import os
 import subprocess
 import sys
 
@@ -10,16 +9,7 @@ import pytest
 pytestmark = pytest.mark.subprocess
 
 
-def cli(*args, env_dir, check=None):
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(env_dir)}
-    r = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
-                       env=env, timeout=120)
-    if check is not None:
-        assert r.returncode == check, r.stderr
-    return r
-
-
-def test_help_and_version(tmp_path):
+def test_help_and_version(cli, tmp_path):
     r = cli("--help", env_dir=tmp_path, check=0)
     for cmd in ("import", "stats", "labels"):
         assert cmd in r.stdout
@@ -28,7 +18,7 @@ def test_help_and_version(tmp_path):
     assert cli("--version", env_dir=tmp_path, check=0).stdout.startswith("annotator ")
 
 
-def test_import_stats_labels(tmp_path):
+def test_import_stats_labels(cli, tmp_path):
     proj = tmp_path / "p.annotator"
     (tmp_path / "a.txt").write_text("Headline\n\nBody about Karsk.")
     (tmp_path / "b.jsonl").write_text('{"text": "JSON story"}\n{"text": broken\n')
@@ -46,7 +36,7 @@ def test_import_stats_labels(tmp_path):
     assert "WEAPON" in cli("labels", "list", "--project", proj, env_dir=tmp_path, check=0).stdout
 
 
-def test_errors_have_exit_codes(tmp_path):
+def test_errors_have_exit_codes(cli, tmp_path):
     r = cli("stats", "--project", tmp_path / "nope.annotator", env_dir=tmp_path)
     assert r.returncode == 3 and "no such project" in r.stderr
     assert cli("frobnicate", env_dir=tmp_path).returncode == 2

@@ -1,25 +1,13 @@
 """`annotator bundle export` and `annotator merge` end to end, in subprocesses, as a lead would run them."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 
-def cli(*args, env_dir, check=None):
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(env_dir)}
-    r = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
-                       env=env, timeout=120)
-    if check is not None:
-        assert r.returncode == check, r.stderr
-    return r
-
-
-def test_export_and_merge_from_the_command_line(tmp_path):
+def test_export_and_merge_from_the_command_line(cli, tmp_path):
     from annotator.core.model import Layer, NewDocument, NewSpan
     from annotator.services.importing import import_documents
     from annotator.services.sample import seed_sample
@@ -76,7 +64,7 @@ def test_export_and_merge_from_the_command_line(tmp_path):
     assert r.returncode == 1 and "broken.annbundle: cannot read" in r.stderr
 
 
-def test_cli_on_a_postgresql_project(tmp_path, pg_cluster, pg_database):
+def test_cli_on_a_postgresql_project(cli, tmp_path, pg_cluster, pg_database):
     """`annotator --project postgresql://…`: import, team logins, merge, stats, as lead and as annotator."""
     from annotator.services.bundles import export_bundle
     from annotator.services.sample import open_or_create_default

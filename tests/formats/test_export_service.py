@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
 
 import orjson
@@ -141,14 +138,8 @@ def test_conll_output_reads_in_spacy_convert(sample_project, tmp_path):
     assert ents(theirs) == ents(ours) and sum(map(len, ents(ours))) > 10
 
 
-def cli(*args, tmp_path):
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "appdata")}
-    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=120)
-
-
 @pytest.mark.subprocess
-def test_cli_export(sample_project, tmp_path):
+def test_cli_export(cli, sample_project, tmp_path):
     proj = sample_project.path
     out = tmp_path / "train"
     r = cli("export", "--format", "spacy", "--merged", "--out", out, "--split", "0.5,0.5", "--stratify",

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,12 +13,6 @@ from annotator.core.errors import ProjectError
 from annotator.services import recovery
 from annotator.storage import Project
 from annotator.storage.db import copy_to
-
-
-def cli(*args, tmp_path):
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=120)
 
 
 @pytest.fixture
@@ -50,7 +41,7 @@ def test_check_reports_ok_and_counts(proj):
     assert r.ok and r.documents == 6 and r.spans > 20 and r.revision
 
 
-def test_check_finds_damage_and_restore_brings_back_the_backup(proj, tmp_path):
+def test_check_finds_damage_and_restore_brings_back_the_backup(cli, proj, tmp_path):
     made = recovery.auto_backup(proj)
     assert made is not None and made.parent == recovery.backup_dir(proj)
     assert recovery.check(made).ok
@@ -73,7 +64,7 @@ def test_check_finds_damage_and_restore_brings_back_the_backup(proj, tmp_path):
     assert cli("check", "--project", proj, tmp_path=tmp_path).returncode == 0
 
 
-def test_restore_refuses_a_damaged_backup_and_leaves_the_project_alone(proj, tmp_path):
+def test_restore_refuses_a_damaged_backup_and_leaves_the_project_alone(cli, proj, tmp_path):
     bad = tmp_path / "bad.bak"
     copy_to(Project.open(proj).engine, bad)
     damage(bad)
@@ -114,7 +105,7 @@ def test_automatic_backup_failure_does_not_stop_opening(proj, tmp_path):
     assert messages and "automatic backup" in messages[0]
 
 
-def test_check_finds_spans_outside_their_text_and_a_broken_search_index(proj, tmp_path):
+def test_check_finds_spans_outside_their_text_and_a_broken_search_index(cli, proj, tmp_path):
     con = sqlite3.connect(proj)
     con.execute('UPDATE span SET "end" = 10000000 WHERE id = (SELECT min(id) FROM span)')
     con.execute("INSERT INTO document_fts(document_fts, rowid, title, text) VALUES ('delete', 2, 'x', 'y')")
@@ -128,7 +119,7 @@ def test_check_finds_spans_outside_their_text_and_a_broken_search_index(proj, tm
     assert not any("search index" in p for p in recovery.check(proj).problems)
 
 
-def test_check_never_changes_the_file(proj, tmp_path):
+def test_check_never_changes_the_file(cli, proj, tmp_path):
     with Project.open(proj):
         pass
     before = sha(proj)
@@ -136,7 +127,7 @@ def test_check_never_changes_the_file(proj, tmp_path):
     assert sha(proj) == before
 
 
-def test_check_of_other_files(tmp_path):
+def test_check_of_other_files(cli, tmp_path):
     r = cli("check", "--project", tmp_path / "nope.annotator", tmp_path=tmp_path)
     assert r.returncode == 3 and "no such project" in r.stderr
     f = tmp_path / "notes.annotator"
