@@ -240,6 +240,21 @@ def _attrs_key(a: dict[str, Any]) -> bytes:
     return orjson.dumps(a, option=orjson.OPT_SORT_KEYS)
 
 
+def _vote_attrs(versions: Sequence[RecSpan]) -> dict[str, Any]:
+    """Each attribute (a claim's stance, …) by its own vote among those who marked the span: the
+    most frequent value, ties to the smaller serialisation; an attribute nobody set is left out.
+    (Voting on whole attribute dicts would let one differing key outvote agreement on the others;
+    the claimant is a relation and is voted on with the relations.)"""
+    out: dict[str, Any] = {}
+    for k in sorted({k for s in versions for k in s.attrs}):
+        votes = Counter(_attrs_key(s.attrs.get(k)) for s in versions)
+        best = min(votes, key=lambda v: (-votes[v], v))
+        value = orjson.loads(best)
+        if value is not None:
+            out[k] = value
+    return out
+
+
 def merge(parts: Sequence[Record]) -> Record:
     """Strict-majority merge of several annotators' records of one document."""
     n = len(parts)
@@ -254,11 +269,9 @@ def merge(parts: Sequence[Record]) -> Record:
     for key in sorted(votes):
         vs = votes[key]
         if 2 * len(vs) > n:
-            attrs_votes = Counter(_attrs_key(s.attrs) for s in vs)
-            best = min(attrs_votes, key=lambda k: (-attrs_votes[k], k))
             origin = Counter(s.origin for s in vs).most_common(1)[0][0]
             index[key] = len(out.spans)
-            out.spans.append(RecSpan(key[0], key[1], key[3], key[2], orjson.loads(best), origin))
+            out.spans.append(RecSpan(key[0], key[1], key[3], key[2], _vote_attrs(vs), origin))
     rel_votes: Counter = Counter()
     for rec in parts:
         keys = [(s.start, s.end, s.layer, s.label) for s in rec.spans]

@@ -134,10 +134,22 @@ def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | 
     if rev is not None and backup:
         backup_path = str(backup_file(path, f"pre-{head}"))
     with engine.connect() as conn:
-        conn.info["write"] = True
-        with conn.begin():
-            command.upgrade(alembic_config(conn), "head")
-        conn.info["write"] = False
+        # Migrations that rebuild a table (Alembic batch mode: copy, DROP, rename) must not let the
+        # DROP cascade into the tables that refer to it: foreign keys are off while migrating (the
+        # pragma is a no-op inside a transaction, so it is set before BEGIN) and checked after.
+        raw = conn.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn.info["write"] = True
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise ProjectError(f"{path}: the upgrade would break {len(broken)} references; "
+                                       "the file was not changed")
+            conn.info["write"] = False
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
     return backup_path
 
 

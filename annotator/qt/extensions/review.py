@@ -57,7 +57,7 @@ class ReviewFeature(QObject):
         from annotator.qt.review import ReviewWindow
 
         if self.review is None:
-            self.review = ReviewWindow(self.window.project, self.window.annotator, self.window.undo_stack,
+            self.review = ReviewWindow(self.window.project, self.window.annotator, self.window.session,
                                        self.window)
             self.review.destroyed.connect(lambda *_: setattr(self, "review", None))
             self.review.installEventFilter(self)
