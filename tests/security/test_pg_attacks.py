@@ -123,7 +123,7 @@ ATTACKS: list[tuple[str, list[str], str]] = [
     ("insert-label", ["INSERT INTO label (name, layer, color, description, position) "
                       "VALUES ('X', 'entity', '#000', '', 0)"], DENIED),
     ("leaky-where-division", ["SELECT * FROM span WHERE annotator_id = {bo} AND 1 / (start - start) = 1"], NOTHING),
-    ("leaky-where-case", ["SELECT * FROM span WHERE CASE WHEN annotator_id = {bo} THEN 1 / 0 ELSE 0 END = 1"],
+    ("leaky-where-case", ["SELECT * FROM span WHERE CASE WHEN annotator_id = {bo} THEN 1 / (start - start) ELSE 0 END = 1"],
      NOTHING),
     ("update-shared-setting", ["UPDATE setting SET value = '\"x\"' WHERE key = 'stance_target'"], DENIED),
     ("write-bo-setting", ["INSERT INTO setting VALUES ('ui.place.bo', '{{}}') ON CONFLICT (key) DO UPDATE "
