@@ -116,6 +116,38 @@ def _files(path: Path) -> list[Path]:
     return sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
 
 
+class _Pickled(Exception):
+    pass
+
+
+def _refuse_pickles(db) -> None:
+    """A DocBin's user data is msgpack, where a numpy array of Python *objects* is a pickle:
+    loading it could run code. Read the raw msgpack (no numpy decoding) and refuse such a file
+    with a sentence before spaCy gets to it."""
+    import srsly
+
+    def object_dtype(t: object) -> bool:  # "|O", or a structured dtype with an "O" field
+        if isinstance(t, (bytes, str)):
+            return "O" in (t.decode("latin-1") if isinstance(t, bytes) else t)
+        return isinstance(t, (list, tuple)) and any(
+            isinstance(f, (list, tuple)) and len(f) > 1 and object_dtype(f[1]) for f in t)
+
+    def has_object_dtype(x: object) -> bool:
+        if isinstance(x, dict):
+            if (b"nd" in x or "nd" in x) and object_dtype(x.get(b"type", x.get("type"))):
+                return True
+            return any(has_object_dtype(v) for v in x.values())
+        if isinstance(x, (list, tuple)):
+            return any(has_object_dtype(v) for v in x)
+        return False
+
+    for i, blob in enumerate(db.user_data):
+        if blob and has_object_dtype(srsly.msgpack.unpackb(blob, raw=False, use_list=False,
+                                                           object_pairs_hook=dict, strict_map_key=False)):
+            raise _Pickled(f"document {i + 1} carries a pickled Python object in its user data, which could run "
+                           "code when loaded; refused (nothing from this file was read)")
+
+
 def read(path: Path, language: str = "en", categories: dict[str, tuple[str, ...]] | None = None,
          **_: object) -> Iterator[Record | InputError]:
     """Documents from a ``.spacy`` file (or a folder of them): ``doc.spans`` groups become
@@ -129,6 +161,10 @@ def read(path: Path, language: str = "en", categories: dict[str, tuple[str, ...]
     for f in _files(path):
         try:
             db = DocBin().from_disk(f)
+            _refuse_pickles(db)
+        except _Pickled as e:
+            yield InputError(str(e), str(f))
+            continue
         except Exception as e:  # noqa: BLE001  (a corrupt or foreign file: say so, go on)
             yield InputError(f"not a spaCy DocBin file ({type(e).__name__}: {e})", str(f))
             continue

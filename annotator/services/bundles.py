@@ -36,6 +36,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, delete, insert, select
 
+from annotator.core import private_files
 from annotator.core.errors import AnnotatorError, InputError, ProjectError
 from annotator.core.model import Layer, Origin, Role, Status
 from annotator.core.schema import Schema, schema_from_dict
@@ -160,9 +161,10 @@ def export_bundle(project: Project, annotator: str, out: str | Path, *, with_tex
     }
     payload["digest"] = _digest(payload)
     data = gzip.compress(orjson.dumps(payload), compresslevel=6, mtime=0)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_files.make_dir(out.parent)
     tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
+    tmp.unlink(missing_ok=True)
+    private_files.write_file(tmp, data)  # 0600: someone's work, private from the first byte
     tmp.replace(out)  # never a half-written bundle under the real name
     if progress:
         progress(1, 1, str(out))

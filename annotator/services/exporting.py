@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
+from annotator.core import private_files
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Layer, Role, Status
 from annotator.formats import REGISTRY
@@ -466,13 +467,19 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
         return tmp / f"{split}{fmt.suffix}"
 
     try:
+        # private from the start (people's work): a folder 0700 that nobody else can enter, or
+        # a file created 0600 that the writer then fills; every file 0600 before the rename
         if splits is not None:
-            tmp.mkdir()
+            private_files.make_dir(tmp)
             for name in SPLIT_NAMES[:len(opts.split or ())]:
                 writers[name] = fmt.writer(target(name), ctx)
                 report.per_split[name] = 0
         else:
+            if not (fmt.directory or opts.shard_docs and fmt.suffix == ".spacy"):
+                private_files.create_file(tmp)
             writers[None] = fmt.writer(tmp, ctx)
+            if tmp.is_dir():
+                os.chmod(tmp, private_files.DIR_MODE)
         labels = _Labels(project)
         names = {a.id: a.name for a in project.annotators(include_gold=True)}
         if progress:
@@ -494,6 +501,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
         for w in writers.values():
             w.close()
         writers.clear()
+        private_files.make_private(tmp)
         _replace(tmp, out, opts.force)
     except BaseException:
         for w in writers.values():

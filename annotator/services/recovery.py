@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core import private_files
 from annotator.core.errors import ProjectError
 from annotator.storage import db
 
@@ -141,12 +142,14 @@ def repair_search(path: str | Path) -> None:
         con.close()
 
 
-def _write_backup(src: Path, dest: Path) -> Path:
-    """Copy ``src`` to ``dest`` atomically: temp file, backup API, check, fsync, rename."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+def _write_backup(src: Path, dest: Path, mode: int | None = None) -> Path:
+    """Copy ``src`` to ``dest`` atomically: temp file, backup API, check, fsync, rename. The
+    copy is private (``mode``, default: 0600 and never wider than ``src``) from its first byte."""
+    private_files.make_dir(dest.parent)
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
     try:
+        private_files.create_file(tmp)  # 0600 while SQLite writes it
         source = sqlite3.connect(src, timeout=db.BUSY_TIMEOUT_S)
         try:
             target = sqlite3.connect(tmp)
@@ -160,6 +163,7 @@ def _write_backup(src: Path, dest: Path) -> Path:
             source.close()
         if ok != "ok":
             raise ProjectError(f"{src}: the copy failed its integrity check ({ok}); run 'annotator check'")
+        os.chmod(tmp, private_files.copy_mode(src) if mode is None else mode)
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
@@ -251,7 +255,8 @@ def restore(project: str | Path, backup: str | Path) -> tuple[CheckReport, Path 
         raise ProjectError(f"{backup} is not a usable backup: " + "; ".join(report.problems[:5]))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     tmp = project.with_name(project.name + ".restoring")
-    _write_backup(backup, tmp)  # a checked, self-contained copy next to the target
+    # a checked, self-contained copy next to the target, no wider than the backup or the project
+    _write_backup(backup, tmp, private_files.copy_mode(backup, project))
     aside = None
     if project.exists():
         aside = project.with_name(f"{project.name}.before-restore-{stamp}.bak")

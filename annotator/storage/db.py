@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from alembic.script import ScriptDirectory
 from alembic import command
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 
+from annotator.core import private_files
 from annotator.core.errors import ProjectError, ProjectTooNewError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -99,6 +101,7 @@ def backup_file(path: Path, tag: str) -> Path:
     while dest.exists():
         dest = path.with_name(f"{path.name}.{tag}-{stamp}-{n}.bak")
         n += 1
+    private_files.create_file(dest)  # private from the first byte
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(dest)
@@ -108,7 +111,18 @@ def backup_file(path: Path, tag: str) -> Path:
             dst.close()
     finally:
         src.close()
+    os.chmod(dest, private_files.copy_mode(path))  # never wider than the project
     return dest
+
+
+def create_file(path: Path) -> None:
+    """A new project file is private (0600; its WAL and lock files follow its mode). An
+    existing file, even empty, keeps its mode: its owner chose it."""
+    private_files.make_dir(path.parent)
+    try:
+        private_files.create_file(path)
+    except FileExistsError:
+        pass
 
 
 def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | None:
@@ -155,6 +169,8 @@ def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | 
 
 def copy_to(engine: Engine, dest: Path) -> None:
     """Write a consistent copy of the open database to ``dest``."""
+    if not dest.exists():
+        private_files.create_file(dest)
     raw = engine.raw_connection()
     try:
         dst = sqlite3.connect(dest)
@@ -164,3 +180,5 @@ def copy_to(engine: Engine, dest: Path) -> None:
             dst.close()
     finally:
         raw.close()
+    if engine.url.database:
+        os.chmod(dest, private_files.copy_mode(engine.url.database, dest))  # never wider than the project

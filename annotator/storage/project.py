@@ -118,9 +118,9 @@ class Project:
             return
         self.path = Path(path).expanduser().resolve()
         if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.path.exists() and self.path.stat().st_size > 0:
                 db.check_sqlite_file(self.path)
+            db.create_file(self.path)  # private (0600), in 0700 folders if it makes them
         else:
             db.check_sqlite_file(self.path)
         self.engine = db.make_engine(self.path)
