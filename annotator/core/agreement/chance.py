@@ -47,8 +47,8 @@ def ordinal_weights(kind: str, values: Sequence[float]) -> np.ndarray:
 
 
 def _parts(data: CodingData, weights: np.ndarray | None) -> tuple[float, np.ndarray, int, int, np.ndarray]:
-    n = data.counts().astype(np.float64)
     q = len(data.categories)
+    n = data.counts()[:, :q].astype(np.float64)
     w = np.eye(q) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (q, q):
         raise ValueError(f"weights must be {q}×{q}")
