@@ -98,7 +98,7 @@ def parse_tag(tag: str) -> tuple[str, str]:
         if prefix in PREFIXES and label and not label.startswith("-"):
             return prefix, label
         raise ValueError(tag)
-    if _IO_LABEL.fullmatch(tag) and tag not in PREFIXES:
+    if _IO_LABEL.fullmatch(tag) and tag not in PREFIXES and not (tag[0] in PREFIXES and tag[1:2] in "_."):
         return "", tag
     raise ValueError(tag)
 
