@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from annotator.commands._common import add_project_arg, open_project, progress_bar
+from annotator.formats.units import UNITS
 from annotator.services.importing import import_paths
 
 
@@ -23,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as", dest="as_annotator", default="imported",
                    help="store spans found in the input as this annotator's work (default: 'imported')")
     p.add_argument("--add-labels", action="store_true", help="create labels the project does not have yet")
+    p.add_argument("--offsets", choices=UNITS, default=None,
+                   help="JSONL: the unit span offsets count (default: doccano lines utf16, Prodigy lines codepoints)")
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=run)
 
@@ -32,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with progress_bar("importing") as progress:
             report = import_paths(project, args.paths, fmt=args.format, text_column=args.text_column,
-                                  annotator=args.as_annotator, add_labels=args.add_labels, progress=progress)
+                                  annotator=args.as_annotator, add_labels=args.add_labels, progress=progress,
+                                  offsets=args.offsets)
     finally:
         project.close()
     for err in report.errors:

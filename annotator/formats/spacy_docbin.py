@@ -29,7 +29,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.formats import Format, register
-from annotator.formats._interchange import Interchange, align, blank
+from annotator.formats._interchange import Interchange, align, assign_cats, blank
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 
 USER_KEY = "annotator"
@@ -187,19 +187,17 @@ def read(path: Path, language: str = "en", categories: dict[str, tuple[str, ...]
                     spans.append(RecSpan(ent.start_char, ent.end_char, ent.label_, "entity"))
             rels = [RecRelation(index[(hl, hi)], index[(tl, ti)], kind)
                     for hl, hi, tl, ti, kind in info.get("relations", []) if (hl, hi) in index and (tl, ti) in index]
-            cats: dict[str, str] = {}
-            owner = {name: g for g, names in categories.items() for name in names}
-            best: dict[str, tuple[float, str]] = {}
-            for name, score in doc.cats.items():
-                g = owner.get(name, "stance")
-                if score >= 0.5 and (g not in best or score > best[g][0]):
-                    best[g] = (score, name)
-            cats = {g: v[1] for g, v in best.items()}
+            # each group holds one label per document: the highest score >= 0.5 wins (ties: the first
+            # in doc.cats); every other label >= 0.5 of the group is reported, not dropped silently
+            ranked = sorted(((score, name) for name, score in doc.cats.items() if score >= 0.5),
+                            key=lambda x: -x[0])
+            problems: list[InputError] = []
+            cats = assign_cats([name for _, name in ranked], categories, where, problems)
             yield Record(doc.text, title=info.get("title") or "", source=info.get("source"), url=info.get("url"),
                          published=info.get("published"), meta=dict(info.get("meta") or {}),
                          content_hash=info.get("hash") or "", annotator=info.get("annotator") or "",
                          status=info.get("status"), cats=cats, spans=spans, relations=rels,
-                         where=where).canonical()
+                         where=where, problems=problems).canonical()
 
 
 register(Format("spacy", (".spacy",), "spaCy DocBin (training data)",

@@ -19,6 +19,7 @@ CSV, native JSONL). See docs/formats.md for every rule.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import random
@@ -344,6 +345,7 @@ class ExportOptions:
     shard_docs: int = 0
     language: str | None = None
     suggestions: bool = False  # also export machine suggestions not accepted yet
+    offsets: str = "utf16"  # doccano: the unit offsets count (annotator.formats.units)
 
 
 def context(project: Project, view: View, align: str, shard_docs: int = 0, language: str | None = None
@@ -447,7 +449,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
             doc_ids = list(c.execute(select(D.c.id).order_by(D.c.id)).scalars())
     else:
         doc_ids = worked_documents(project, view)
-    ctx = context(project, view, opts.align, opts.shard_docs, opts.language)
+    ctx = dataclasses.replace(context(project, view, opts.align, opts.shard_docs, opts.language), offsets=opts.offsets)
     splits: dict[int, str] | None = None
     if opts.split:
         strata = stance_of(project, view, doc_ids) if opts.stratify else None

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from annotator.core.article import extract_date, extract_source, extract_title
 from annotator.core.errors import InputError
 from annotator.core.model import Layer, NewDocument, Role
-from annotator.core.text import content_hash, normalise, normalise_with_offsets
+from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats import reader_for
 from annotator.formats.decoding import MAX_BYTES
 from annotator.storage import Project
@@ -79,11 +79,25 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputErr
     return files, errors
 
 
-def _prepare(doc: NewDocument) -> NewDocument:
-    """Normalise the text (CRLF to LF, NFC) and move the spans with it."""
+def _prepare(doc: NewDocument, notes: list[InputError] | None = None) -> NewDocument:
+    """Normalise the text (CRLF to LF, NFC) and move the spans with it. The text is always
+    ``normalise(doc.text)`` (one hash per text); a span edge inside a sequence NFC composes
+    is moved outwards, and said in ``notes``."""
     if doc.spans:
-        text, mapping = normalise_with_offsets(doc.text, [o for s in doc.spans for o in (s.start, s.end)])
-        spans = [type(s)(mapping[s.start], mapping[s.end], s.label, s.attrs, s.origin) for s in doc.spans]
+        for s in doc.spans:
+            if not 0 <= s.start <= s.end <= len(doc.text):
+                raise InputError(f"span [{s.start}, {s.end}) ({s.label}) lies outside the text", doc.origin)
+        try:
+            text, new, moved = normalise_spans(doc.text, [(s.start, s.end) for s in doc.spans])
+        except ValueError as e:
+            raise InputError(str(e), doc.origin) from None
+        spans = [type(s)(a, b, s.label, s.attrs, s.origin) for s, (a, b) in zip(doc.spans, new)]
+        for i in moved:
+            s = doc.spans[i]
+            if notes is not None:
+                notes.append(InputError(
+                    f"span {s.label} [{s.start}, {s.end}) {doc.text[s.start:s.end]!r} has an edge inside a character "
+                    f"that Unicode NFC composes: stored as {text[new[i][0]:new[i][1]]!r}", doc.origin))
     else:
         text, spans = normalise(doc.text), []
     # what the input does not say is read from the article itself (headline, dateline, agency)
@@ -147,6 +161,10 @@ class Importer:
             for d, h in zip(batch, hashes):
                 if h in existing or h in seen:
                     report.duplicates += 1
+                    if d.spans:
+                        report.errors.append(InputError(
+                            f"this text is already in the project: its {len(d.spans)} span(s) were not imported "
+                            "(to add them as someone's work: annotator import-annotations --as NAME)", d.origin))
                     continue
                 seen.add(h)
                 keep.append(d)
@@ -185,7 +203,7 @@ class Importer:
                     report.errors.append(rec)
                     continue
                 try:
-                    doc = _prepare(rec)
+                    doc = _prepare(rec, report.errors)
                     self._check_labels(doc)
                     self._validate_spans(doc)
                 except InputError as e:
@@ -204,11 +222,13 @@ class Importer:
 
 def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | None = None,
                  text_column: str | None = None, annotator: str = "imported", add_labels: bool = False,
-                 max_bytes: int = MAX_BYTES, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportReport:
+                 max_bytes: int = MAX_BYTES, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                 offsets: str | None = None) -> ImportReport:
     """Import files and folders. ``progress(done, total, message)`` is called as files are read, every
     ``PROGRESS_EVERY`` documents (done/total: bytes, estimated inside a file; kilobytes past 2 GB);
     ``cancelled()`` is polled between documents: on cancel the current batch is dropped and
-    ``Cancelled`` raised (documents of earlier batches stay, whole)."""
+    ``Cancelled`` raised (documents of earlier batches stay, whole). ``offsets``: the unit JSONL
+    span offsets count (see ``annotator.formats.units``; default: each line's tool's own)."""
     t0 = time.perf_counter()
     report = ImportReport()
     files, errors = expand_paths(paths)
@@ -244,7 +264,7 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | No
             if read[0] % PROGRESS_EVERY == 0:
                 report_progress(done + min(read[1], size), f"{f.name}: {read[0]:,} documents read")
 
-        records: Iterator = r.reader(f, text_column=text_column, max_bytes=max_bytes)
+        records: Iterator = r.reader(f, text_column=text_column, max_bytes=max_bytes, offsets=offsets)
         importer.run(records, report, tick)
         done += size
         report_progress(done, str(f))
