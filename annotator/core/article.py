@@ -285,6 +285,17 @@ def _byline(line: str) -> tuple[list[str], list[tuple[int | None, int, int]], st
     return (names, dates, outlet) if names else None
 
 
+def _bare_byline(line: str, following: list[str]):
+    """'Ian Sample in Brezno', 'Anna Berg', 'Ian Sample, Science editor' on a line of its own,
+    followed by a date line: a byline without "By"."""
+    if not following or not bp.date_only(following[0]) or bp.word_count(line) > 8 or bp.is_sentence(line):
+        return None
+    name = re.split(r"\s+in\s+(?=[A-Z])|,\s*|\s+(?=(?:[A-Z][a-z]+\s+)?(?i:editor|correspondent|reporter|writer)\b)",
+                    line.strip(), maxsplit=1)[0]
+    got = parse_names(name)
+    return (got, [], None) if got and len(got) <= 3 else None
+
+
 def _signoff_names(line: str) -> list[str]:
     out: list[str] = []
     for m in bp.SIGNOFF_BY.finditer(line):
@@ -385,6 +396,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
     body_start: int | None = None
     before: list[int] = []  # junk lines before the headline
     prefix_line: tuple[int, str, str] | None = None  # (line, date, rest)
+    shorts = 0
     for i in nonblank[top:top + 12]:
         ln = lines[i].strip()
         pm = bp.SCRAPER_PREFIX.match(ln)
@@ -413,6 +425,9 @@ def analyse(text: str, *, cut: bool = True) -> Article:
             break  # the body starts before any headline
         n = bp.word_count(ln)
         if n < 4 and not bp.is_sentence(ln):
+            shorts += 1
+            if shorts > 2:  # not a page head: a list, notes; no headline
+                break
             before.append(i)  # site name, section
             continue
         if 4 <= n <= 40 and len(ln) <= 320 and not (bp.is_sentence(ln) and n > 25):
@@ -467,7 +482,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
                 cuts[i] = "date line"
                 j += 1
                 continue
-            b = _byline(ln)
+            b = _byline(ln) or _bare_byline(ln, [lines[x].strip() for x in after[j + 1:j + 2]])
             if b:
                 names, dates, outlet = b
                 byline.add(1, ", ".join(names))

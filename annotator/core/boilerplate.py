@@ -102,7 +102,7 @@ SHARE = _line(rf"(?:share(?:\s+(?:this|the)\s+(?:article|story|page))?(?:\s+on\s
               rf"(?:share\s+(?:on|via)\s+{_SOCIAL}\s*[|,·•/]?\s*){{2,9}}|"
               rf"(?:share\s*:?\s*)?{_SOCIAL}(?:\s*[|,·•/]?\s*{_SOCIAL}){{1,9}}|copy\s+link|link\s+copied!?|"
               r"save(?:\s+(?:article|story))?|gift\s+(?:this\s+)?article|print(?:\s+this\s+(?:article|page))?|"
-              r"font\s+size|text\s+size|a\s*a\s*a|bookmark|follow)")
+              r"font\s+size|text\s+size|a\s*a\s*a|bookmark|follow|like|restack|repost|reuse\s+this\s+content)")
 _AD = (r"advertisement|advertising|sponsored(?:\s+content)?|ad|story\s+continues\s+(?:below|after)"
                r"(?:\s+(?:this|the))?\s+(?:advertisement|ad)|scroll\s+to\s+continue(?:\s+with\s+content)?|"
                r"article\s+continues\s+(?:below|after\s+(?:this\s+)?advertisement)|skip\s+advertisement|"
@@ -142,7 +142,8 @@ TEASER_HEADER = _line(r"don['’]t\s+miss(?:\s+(?:this|these|out))?|related(?:\s
                       r"popular(?:\s+(?:now|stories|news|today))?|latest(?:\s+(?:news|stories|headlines|articles))?|"
                       r"top\s+(?:stories|news|headlines)|editor['’]?s['’]?\s+picks?|also\s+read|in\s+other\s+news|"
                       r"further\s+reading|see\s+also|more\s+like\s+this|around\s+the\s+web|from\s+around\s+the\s+web|"
-                      r"promoted\s+(?:stories|links|content)|partner\s+content|sponsored\s+stories|most\s+viewed")
+                      r"promoted\s+(?:stories|links|content)|partner\s+content|sponsored\s+stories|most\s+viewed|"
+                      r"explore\s+more(?:\s+on\s+(?:these|this)\s+topics?)?|more\s+on\s+(?:these|this)\s+topics?")
 COMMENT_HEADER = _line(r"leave\s+a\s+(?:reply|comment)|(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?|"
                        r"join\s+the\s+(?:conversation|discussion)|add\s+(?:a|your)\s+comment|post\s+a\s+comment|"
                        r"what\s+do\s+you\s+think\??|comments\s+are\s+closed\.?|show\s+comments|view\s+comments")
@@ -161,13 +162,16 @@ FOOTER = re.compile(r"^\s*(?:(?:©|\(c\)|copyright\b).{0,200}|.{0,120}\ball\s+ri
                     r"about(?:\s+us)?|careers|advertise(?:\s+with\s+us)?|sitemap|accessibility|help|faq)"
                     r"(?:\s*[|·•,/]\s*(?:terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy(?:\s+policy)?|"
                     r"contact(?:\s+us)?|about(?:\s+us)?|careers|advertise(?:\s+with\s+us)?|sitemap|accessibility|"
-                    r"help|faq|cookies?(?:\s+policy)?))*|\(?end\)?|-+\s*end\s*-+|###)\s*$", re.I)
+                    r"help|faq|cookies?(?:\s+policy)?))*|\(?end\)?|-+\s*end\s*-+|###|"
+                    r"subscribe(?:\s+(?:to|for)\s+\S+(?:\s+\S+){0,4})?|(?:type|enter)\s+your\s+e-?mail(?:\s+address)?\W{0,3}|"
+                    r"for\s+(?:the\s+latest|more)\b.{0,120}\b(?:head|go)\s+to\b.{0,60}|"
+                    r"discussion\s+about\s+this\s+(?:post|article))\s*$", re.I)
 # the end of a story: sign-offs and credits (kept in the text; a cut never reaches above them)
 CREDIT = re.compile(r"^\s*[(\[]?\s*(?:(?:additional\s+)?reporting\s+by|writing\s+by|editing\s+by|edited\s+by|"
                     r"compiled\s+by|write\s+to\b|contact\s+(?:the\s+)?(?:reporter|writer)|.{2,80}\bcontributed\s+"
                     r"(?:to\s+)?(?:this\s+)?(?:report|story|reporting)|this\s+(?:story|article)\s+(?:has\s+been|was)\s+"
                     r"(?:updated|corrected))", re.I)
-BYLINE = re.compile(r"^\s*(?:by|written\s+by|words\s+by|story\s+by|author\s*:)\s+(?P<rest>\S.{1,150}?)\s*$", re.I)
+BYLINE = re.compile(r"^\s*(?:by\s*:?|written\s+by|words\s+by|story\s+by|author\s*:)\s+(?P<rest>\S.{1,150}?)\s*$", re.I)
 SIGNOFF_BY = re.compile(r"\b(?:reporting|writing)\s+by\s+(?P<names>[^;,)(\n]+?)(?:\s+in\s+[A-Z][\w -]+)?\s*(?:[;,)]|$)",
                         re.I)
 WRITE_TO = re.compile(r"(?:^|\b)write\s+to\s+(?P<who>[^@\n]+?)\s+at\s+(?P<email>[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+))",

@@ -25,6 +25,7 @@ from annotator.formats import Format, register
 from annotator.formats.decoding import MAX_BYTES, human_size
 from annotator.formats.plaintext import article_document
 
+MIN_WORDS = 8  # a page whose extracted text is shorter has no article (a menu, an error page)
 _SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+|\s+»\s+")
 
 
@@ -77,7 +78,7 @@ def extract_page(data: bytes, url: str | None = None) -> dict[str, str | None] |
 
     doc = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, include_images=False, deduplicate=False)
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
         return None
     try:
         tree = lxml_html.fromstring(data)

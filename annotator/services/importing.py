@@ -284,3 +284,58 @@ def _size(p: Path) -> int:
         return os.path.getsize(p)
     except OSError:
         return 0
+
+
+# ---------------------------------------------------------------- preview (issue 17)
+@dataclass
+class PreviewItem:
+    """What importing one article would store: its metadata and the lines left out."""
+
+    where: str
+    title: str
+    source: str | None
+    published: str | None
+    meta: dict
+    cuts: list[Cut]
+    characters: int
+
+
+def preview_paths(paths: Sequence[str | Path], *, fmt: str | None = None, text_column: str | None = None,
+                  keep_boilerplate: bool = False, max_bytes: int = MAX_BYTES, limit: int = 200,
+                  cancelled: Callable[[], bool] | None = None) -> tuple[list[PreviewItem], list[InputError]]:
+    """Read (never store) up to ``limit`` documents: title, outlet, date, byline and the cut lines
+    that an import with the same options would give (File → Import's preview, ``--preview``)."""
+    files, errors = expand_paths(paths)
+    items: list[PreviewItem] = []
+    for f in files:
+        try:
+            r = reader_for(f, fmt)
+        except InputError as e:
+            errors.append(e)
+            continue
+        if r is None:
+            errors.append(InputError("unknown file type (import .txt, .html, .jsonl or .csv)", str(f)))
+            continue
+        for rec in r.reader(f, text_column=text_column, max_bytes=max_bytes, keep_boilerplate=keep_boilerplate):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            if isinstance(rec, InputError):
+                errors.append(rec)
+                continue
+            doc = _prepare(rec)
+            items.append(PreviewItem(doc.origin, doc.title or "", doc.source, doc.published,
+                                     {k: v for k, v in doc.meta.items() if k in ("byline", "standfirst", "dateline")},
+                                     list(doc.cuts), len(doc.text)))
+            if len(items) >= limit:
+                return items, errors
+    return items, errors
+
+
+def describe_cuts(cuts: Iterable[tuple[str, Cut]]) -> list[str]:
+    """One line per cut, for the import report: 'file.txt:18: comment form: Leave a Reply'."""
+    out = []
+    for where, c in cuts:
+        shown = c.text.strip()
+        shown = shown if len(shown) <= 100 else shown[:99] + "…"
+        out.append(f"{where}:{c.line}: {c.reason}: {shown}")
+    return out
