@@ -195,3 +195,19 @@ def claims_of(spans: list[SpanData] | dict[int, SpanData], relations: list[Relat
         ent = by_id.get(claimant.get(s.id, -1))
         out[s.id] = ClaimData(s, s.attrs.get("stance"), ent, None if ent else s.attrs.get("claimant"))
     return out
+    # the file's text as read (a web page: its HTML) when ``text`` is not all of it: boilerplate
+    # lines were cut (``cuts``, a list of ``annotator.core.article.Cut``) or text was extracted
+    original: str | None = None
+    cuts: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalText:
+    """What a document's file said, kept beside the text people annotate: ``cuts`` (a tuple of
+    ``annotator.core.article.Cut``) are the lines left out, with offsets into ``text``, or into
+    the extracted text (``kind`` "html": ``text`` is the page's HTML)."""
+
+    document_id: int
+    text: str
+    kind: str = "text"
+    cuts: tuple[Any, ...] = ()

@@ -155,3 +155,15 @@ class ReviewState(SQLModel, table=True):
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: float = 0.0
+
+
+# ---------------------------------------------------------------- original article text (0005)
+class DocumentOriginal(SQLModel, table=True):
+    """What an imported file said when the annotatable ``document.text`` is not all of it
+    (boilerplate cut, or article text extracted from a web page); no row when it is."""
+
+    __tablename__ = "document_original"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    kind: str = Field(default="text", sa_column_kwargs={"server_default": "text"})
+    text: str
+    cuts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
