@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
     documentChanged = Signal(int)
     projectChanged = Signal()
     annotatorChanged = Signal()
-    MENU_ORDER = ("&File", "&Edit", "&View", "&Annotate", "&Go", "&Tools", "&Help")
+    MENU_ORDER = ("&File", "&Edit", "&View", "&Annotate", "&Go", "&Project", "&Tools", "&Help")
 
     def __init__(self, project: Project, annotator_: Annotator | None = None) -> None:
         super().__init__()

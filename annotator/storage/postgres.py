@@ -7,7 +7,9 @@ the SQLite backend (same tables, same Alembic migrations). What differs:
   expression index, prefix matching on every word) instead of SQLite FTS5.
 - Row-level security (``enable_team``, run by the lead after migrations): the lead owns the
   tables and sees and changes everything; every other login role is an annotator whose
-  annotator row has the role's name. An annotator's connection sees and changes only their own
+  annotator row has the role's name. A login made lead (``annotator annotators set-role NAME
+  lead``, see ``annotator.storage.roles``) joins the ``<db>_leads`` group, which may see and
+  change everyone's work as review and the dashboard need. An annotator's connection sees and changes only their own
   spans, document labels, statuses, relations and assignments; documents, labels and settings
   are read-only to them. PostgreSQL enforces it, whatever the client does.
 - No file backup before a migration: back the database up with ``pg_dump``.
@@ -239,6 +241,7 @@ def enable_team(conn) -> str:
             if "id" in {c["name"] for c in inspect(conn).get_columns(t)} else None
         if seq:
             conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {g}")
+    _enable_leads(conn, group, tables)
     return group
 
 
@@ -246,6 +249,57 @@ def _policy(conn, table: str, name: str, body: str) -> None:
     conn.exec_driver_sql(f"ALTER TABLE public.{table} ENABLE ROW LEVEL SECURITY")
     conn.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON public.{table}")
     conn.exec_driver_sql(f"CREATE POLICY {name} ON public.{table} {body}")
+
+
+def leads_role(conn) -> str:
+    """The group role of this project's leads other than the owner (``annotators set-role NAME lead``)."""
+    return f"{conn.exec_driver_sql('SELECT current_database()').scalar()}_leads"
+
+
+def _enable_leads(conn, group: str, tables: set[str]) -> None:
+    """Leads are annotators (they inherit the group's grants) who also see and change everyone's
+    work, the review records and stories (what review and the dashboard need)."""
+    leads = leads_role(conn)
+    if not conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": leads}).first():
+        conn.exec_driver_sql(f"CREATE ROLE {_ident(leads)} NOLOGIN")
+    lg = _ident(leads)
+    conn.exec_driver_sql(f"GRANT {_ident(group)} TO {lg}")
+    for t in WORK_TABLES:
+        if t in tables:
+            conn.exec_driver_sql(f"DROP POLICY IF EXISTS lead_all ON {t}")
+            conn.exec_driver_sql(f"CREATE POLICY lead_all ON {t} FOR ALL TO {lg} USING (true) WITH CHECK (true)")
+    for t in ("setting", "story", "story_document", "review_state"):
+        if t in tables:
+            conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {lg}")
+    # the adjudicated set is the work of the "gold" annotator: a lead may add that row
+    conn.exec_driver_sql("DROP POLICY IF EXISTS add_gold ON annotator")
+    conn.exec_driver_sql(f"CREATE POLICY add_gold ON annotator FOR INSERT TO {lg} "
+                         "WITH CHECK (name = 'gold' AND role = 'gold')")
+
+
+def team_enabled(conn) -> bool:
+    return conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": team_role(conn)}).first() \
+        is not None
+
+
+def owns_project(conn) -> bool:
+    """This login owns the project's tables (it created them: the project's first lead)."""
+    return bool(conn.exec_driver_sql(
+        "SELECT tableowner = current_user FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename = 'annotator'").scalar())
+
+
+def set_lead(conn, name: str, lead: bool) -> None:
+    """A lead's login joins the leads group; an annotator's leaves it (run by the owner). A name
+    without a login role on the server (someone who works from bundles) needs no grant."""
+    if not conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": name}).first():
+        return
+    if conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": leads_role(conn)}).first() is None:
+        enable_team(conn)
+    if lead:
+        conn.exec_driver_sql(f"GRANT {_ident(leads_role(conn))} TO {_ident(name)}")
+    else:
+        conn.exec_driver_sql(f"REVOKE {_ident(leads_role(conn))} FROM {_ident(name)}")
 
 
 def add_annotator(conn, name: str, password: str | None = None) -> None:

@@ -45,7 +45,7 @@ class ReviewFeature(QObject):
         lead = who is None or who.role == Role.LEAD
         self.action.setEnabled(lead)
         self.action.setStatusTip("Adjudicate: every annotator's work side by side, decide the gold set"
-                                 if lead else "For project leads (open the project as a lead)")
+                                 if lead else "For project leads (Project → Annotators: a lead makes you one)")
 
     def _toggled(self, on: bool) -> None:
         if on:
