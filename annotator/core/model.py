@@ -164,6 +164,10 @@ class NewDocument:
     spans: list[NewSpan] = field(default_factory=list)
     # where it came from, for error messages: "file.jsonl:12"
     origin: str = ""
+    # the file's text as read (a web page: its HTML) when ``text`` is not all of it: boilerplate
+    # lines were cut (``cuts``, a list of ``annotator.core.article.Cut``) or text was extracted
+    original: str | None = None
+    cuts: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +199,6 @@ def claims_of(spans: list[SpanData] | dict[int, SpanData], relations: list[Relat
         ent = by_id.get(claimant.get(s.id, -1))
         out[s.id] = ClaimData(s, s.attrs.get("stance"), ent, None if ent else s.attrs.get("claimant"))
     return out
-    # the file's text as read (a web page: its HTML) when ``text`` is not all of it: boilerplate
-    # lines were cut (``cuts``, a list of ``annotator.core.article.Cut``) or text was extracted
-    original: str | None = None
-    cuts: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
