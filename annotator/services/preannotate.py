@@ -38,15 +38,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
 
 from annotator.core.changes import Change, Edit, SettingRow, StatusRow
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import SUGGESTION_ORIGINS, Label, Layer, Origin, SpanData, Status
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
-from annotator.storage.edits import span_row
-from annotator.storage.project import S
 
 Progress = Callable[[int, int, str], None]
 BATCH = 500
@@ -329,12 +326,6 @@ def rejected(project: Project, annotator_id: int) -> set[tuple[int, int, int, in
     return {tuple(x) for x in project.get_setting(_rejected_key(annotator_id), [])}  # type: ignore[misc]
 
 
-def _insert(c, rows: list[dict]) -> list[int]:
-    if not rows:
-        return []
-    return list(c.execute(insert(S).returning(S.c.id, sort_by_parameter_order=True), rows).scalars())
-
-
 def run(project: Project, suggester: Suggester, annotator_id: int, document_ids: Sequence[int] | None = None, *,
         progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RunReport:
     """Suggest spans in the given documents (default: all) for one annotator.
@@ -353,11 +344,7 @@ def run(project: Project, suggester: Suggester, annotator_id: int, document_ids:
     def flush() -> None:
         ids = [d.id for d in batch]
         found = suggester.suggest([d.text for d in batch])
-        with project.read() as c:
-            have = {(r.document_id, r.start, r.end, r.label_id) for r in c.execute(
-                select(S.c.document_id, S.c.start, S.c.end, S.c.label_id)
-                .where(S.c.document_id.in_(ids), S.c.annotator_id == annotator_id))}
-        now = time.time()
+        have = project.span_keys(ids, annotator_id)
         rows = []
         for d, sugg in zip(batch, found):
             for sg in sugg:
@@ -375,11 +362,8 @@ def run(project: Project, suggester: Suggester, annotator_id: int, document_ids:
                 attrs: dict[str, Any] = {"suggestion": True, "source": sg.source}
                 if lab.layer == Layer.CLAIM:
                     attrs = {**CLAIM_ATTRS, **attrs}
-                rows.append(dict(document_id=d.id, annotator_id=annotator_id, label_id=lab.id, start=sg.start,
-                                 end=sg.end, attrs=attrs, origin=str(sg.origin), created_at=now, updated_at=now))
-        with project.write() as c:
-            if rows:
-                c.execute(insert(S), rows)  # executemany: no ids needed
+                rows.append((d.id, annotator_id, lab.id, sg.start, sg.end, attrs, sg.origin))
+        project.add_spans(rows)  # one executemany: no ids needed
         report.suggestions += len(rows)
         report.documents += len(batch)
         batch.clear()
@@ -405,11 +389,7 @@ def run(project: Project, suggester: Suggester, annotator_id: int, document_ids:
 # ---------------------------------------------------------------------------- review
 def suggestions(project: Project, annotator_id: int, document_id: int | None = None) -> list[SpanData]:
     """The annotator's suggestions not reviewed yet, in text order (one document, or all)."""
-    q = select(S).where(S.c.annotator_id == annotator_id, S.c.origin.in_(SUGGESTION_ORIGINS))
-    if document_id is not None:
-        q = q.where(S.c.document_id == document_id)
-    with project.read() as c:
-        return [span_row(r) for r in c.execute(q.order_by(S.c.document_id, S.c.start, S.c.end, S.c.id))]
+    return project.spans_of(annotator_id, origins=SUGGESTION_ORIGINS, document_id=document_id)
 
 
 def _now() -> str:
@@ -523,13 +503,7 @@ def tag_matches(project: Project, matches: Sequence[Match], label: str, annotato
     if lab is None:
         raise PreannotateError(f"no span label {label!r}")
     ids = sorted({m.document_id for m in matches})
-    have: set[tuple[int, int, int]] = set()
-    with project.read() as c:
-        for i in range(0, len(ids), 900):
-            have.update((r.document_id, r.start, r.end) for r in c.execute(
-                select(S.c.document_id, S.c.start, S.c.end).where(
-                    S.c.document_id.in_(ids[i:i + 900]), S.c.annotator_id == annotator_id,
-                    S.c.label_id == lab.id)))
+    have = {(d, st, en) for d, st, en, _lab in project.span_keys(ids, annotator_id, lab.id)}
     now = time.time()
     base: dict[str, Any] = dict(CLAIM_ATTRS) if lab.layer == Layer.CLAIM else {}
     rows, seen = [], set()

@@ -529,6 +529,30 @@ class Project:
                 out += [_span(r) for r in c.execute(q.order_by(S.c.document_id, S.c.start, S.c.end, S.c.id))]
         return out
 
+    def span_keys(self, document_ids: Sequence[int], annotator_id: int, label_id: int | None = None
+                  ) -> set[tuple[int, int, int, int]]:
+        """(document, start, end, label id) of the annotator's spans in these documents: what a
+        bulk writer checks before adding the same span twice."""
+        out: set[tuple[int, int, int, int]] = set()
+        ids = list(document_ids)
+        with self.read() as c:
+            for i in range(0, len(ids), 400):
+                q = select(S.c.document_id, S.c.start, S.c.end, S.c.label_id).where(
+                    S.c.document_id.in_(ids[i:i + 400]), S.c.annotator_id == annotator_id)
+                if label_id is not None:
+                    q = q.where(S.c.label_id == label_id)
+                out.update((r.document_id, r.start, r.end, r.label_id) for r in c.execute(q))
+        return out
+
+    def spans_of(self, annotator_id: int, *, origins: Sequence[str], document_id: int | None = None
+                 ) -> list[SpanData]:
+        """The annotator's spans of these origins (e.g. pending suggestions), in text order."""
+        q = select(S).where(S.c.annotator_id == annotator_id, S.c.origin.in_(list(origins)))
+        if document_id is not None:
+            q = q.where(S.c.document_id == document_id)
+        with self.read() as c:
+            return [_span(r) for r in c.execute(q.order_by(S.c.document_id, S.c.start, S.c.end, S.c.id))]
+
     def relations_in(self, document_ids: Sequence[int], kind: str | None = None) -> list[RelationData]:
         """Relations whose head span is in one of these documents."""
         out: list[RelationData] = []
