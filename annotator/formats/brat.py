@@ -46,7 +46,7 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.core.text import content_hash
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, check_offsets, open_text
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.formats.units import propose

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, align, assign_cats, blank
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 

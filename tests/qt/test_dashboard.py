@@ -10,7 +10,7 @@ from annotator.services import agreement as ag
 
 def _open(qtbot, w):
     qtbot.keyClick(w, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dash = w.agreement_feature.dashboard
+    dash = w.feature("agreement").dashboard
     assert dash is not None and dash.isVisible()
     qtbot.waitUntil(lambda: dash.report is not None and dash.task is None, timeout=20000)
     return dash
@@ -93,5 +93,5 @@ def test_stance_layer_and_unfinished(qtbot, open_window, sample_project):
 
 def test_annotators_do_not_get_the_lead_dashboard(qtbot, open_window, sample_project):
     w = open_window(sample_project, "alice")
-    assert not w.agreement_feature.action.isEnabled()
-    assert w.agreement_feature.action in w.menu("&Tools").actions()
+    assert not w.feature("agreement").action.isEnabled()
+    assert w.feature("agreement").action in w.menu("&Tools").actions()

@@ -13,7 +13,7 @@ def _menu_texts(w):
 def test_new_then_open_project(qtbot, open_window, sample_project, tmp_path):
     w = open_window(sample_project, "alice")
     assert _menu_texts(w)[:3] == ["&New project…", "&Open project…", "Open &server project…"]
-    feat = w.projects_feature
+    feat = w.feature("projects")
     feat.new_action.trigger()
     dlg = feat.dialog
     assert dlg.isVisible()
@@ -38,7 +38,7 @@ def test_new_then_open_project(qtbot, open_window, sample_project, tmp_path):
 
 def test_open_errors_are_explained(qtbot, open_window, sample_project, tmp_path):
     w = open_window(sample_project, "alice")
-    feat = w.projects_feature
+    feat = w.feature("projects")
     notes = tmp_path / "notes.annotator"
     notes.write_text("just text")
     feat.open(notes)

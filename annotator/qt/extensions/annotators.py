@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Role
+from annotator.qt.host import PROJECT
 from annotator.storage import roles
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 ROLE_NAMES = {Role.ANNOTATOR: "annotator", Role.LEAD: "lead"}
 
@@ -40,7 +41,7 @@ ROLE_NAMES = {Role.ANNOTATOR: "annotator", Role.LEAD: "lead"}
 class AnnotatorsDialog(QDialog):
     """Names and roles. Editable by a lead; ``changed`` work is stored at once."""
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+    def __init__(self, window: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.window = window
         self.setObjectName("annotatorsDialog")
@@ -113,8 +114,7 @@ class AnnotatorsDialog(QDialog):
             self.reload()  # the combo goes back to the stored role
             return
         if self.window.annotator is not None and after.id == self.window.annotator.id:
-            self.window.annotator = after
-            self.window.annotatorChanged.emit()
+            self.window.annotator_updated(after)
         self.reload()
 
     def _add(self) -> None:
@@ -129,7 +129,7 @@ class AnnotatorsDialog(QDialog):
 
 
 class AnnotatorsFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("annotatorsFeature")
         self.window = window
@@ -137,8 +137,7 @@ class AnnotatorsFeature(QObject):
         self.action = QAction("&Annotators…", window, objectName="annotatorsAction")
         self.action.setStatusTip("Who works in this project, and who leads it")
         self.action.triggered.connect(self.open)
-        window.menu("&Project").addAction(self.action)
-        window.addAction(self.action)
+        window.add_action(self.action, PROJECT)
         self.sign_in()
         window.annotatorChanged.connect(self._switched)
 
@@ -149,11 +148,8 @@ class AnnotatorsFeature(QObject):
             return
         now = roles.sign_in(self.window.project, who.name)
         if now.role != who.role:
-            self.window.annotator = now
-            if getattr(self.window, "controller", None) is not None:
-                self.window.controller.annotator = now
-            self.window.statusBar().showMessage(f"{now.name}: you lead this project (Project → Annotators…)", 8000)
-            self.window.annotatorChanged.emit()
+            self.window.annotator_updated(now)
+            self.window.show_message(f"{now.name}: you lead this project (Project → Annotators…)", 8000)
 
     def _switched(self) -> None:
         if self.dialog is not None and self.dialog.isVisible():
@@ -168,5 +164,5 @@ class AnnotatorsFeature(QObject):
         return self.dialog
 
 
-def install(window: MainWindow) -> None:
-    window.annotators_feature = AnnotatorsFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("annotators", AnnotatorsFeature(window))

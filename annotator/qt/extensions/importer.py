@@ -18,14 +18,14 @@ from annotator.qt.workers import run_task
 from annotator.services.importing import ImportReport, import_paths
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 FILTER = "Articles (*.txt *.jsonl *.ndjson *.csv);;All files (*)"
 TITLE = "Import articles"
 
 
 class ImportFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("importFeature")
         self.window = window
@@ -73,7 +73,7 @@ class ImportFeature(QObject):
 
     # ------------------------------------------------------------------ outcome (GUI thread)
     def _refresh(self) -> None:
-        self.window.doc_model.reload()
+        self.window.refresh_documents()
         self.window.projectChanged.emit()
 
     def _done(self, report: ImportReport) -> None:
@@ -106,5 +106,5 @@ class ImportFeature(QObject):
         box.open()
 
 
-def install(window: MainWindow) -> None:
-    window.import_feature = ImportFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("import", ImportFeature(window))

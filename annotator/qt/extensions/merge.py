@@ -17,13 +17,13 @@ from annotator.qt.workers import run_task
 from annotator.services.bundles import SUFFIX, MergeReport, export_bundle, merge_bundles
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 FILTER = f"Annotator bundles (*{SUFFIX});;All files (*)"
 
 
 class MergeFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("mergeFeature")
         self.window = window
@@ -100,7 +100,7 @@ class MergeFeature(QObject):
         stack = getattr(self.window, "undo_stack", None)
         if stack is not None and any(r.action == "merged" for r in report.results):
             stack.clear()  # merged work replaced rows that undo commands may point at
-        self.window.doc_model.reload()
+        self.window.refresh_documents()
         self.window.projectChanged.emit()
         lines = report.summary().splitlines()
         details = "\n".join(f"missing: {title or '(untitled)'} [{h}]" for r in report.results for h, title in r.missing)
@@ -111,5 +111,5 @@ class MergeFeature(QObject):
         self._show(QMessageBox.Icon.Warning, "Annotator work", message)
 
 
-def install(window: MainWindow) -> None:
-    window.merge_feature = MergeFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("merge", MergeFeature(window))

@@ -21,10 +21,10 @@ from annotator.services.sample import default_schema_path
 from annotator.storage import Project, postgres
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
-_windows: list[MainWindow] = []  # windows opened from here stay alive until closed
+_windows: list[Host] = []  # windows opened from here stay alive until closed
 
 
 def _open(target: str | Path, *, create: bool, progress=None, cancelled=None) -> Project:
@@ -41,12 +41,12 @@ def _open(target: str | Path, *, create: bool, progress=None, cancelled=None) ->
 
 
 class ProjectsFeature:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         self.window = window
         self.dialog: QFileDialog | None = None
         self.url_dialog: QInputDialog | None = None
         self.task = None
-        self.opened: MainWindow | None = None
+        self.opened: Host | None = None
         self.error: str | None = None
         menu = window.menu("&File")
         first = menu.actions()[0] if menu.actions() else None
@@ -105,12 +105,10 @@ class ProjectsFeature:
                              parent=self.window, title="Opening project")
 
     def _opened(self, project: Project) -> None:
-        from annotator.qt.main_window import MainWindow
-
         name = self.window.annotator.name
         if project.url is not None and postgres.login_name(project.url):
             name = postgres.login_name(project.url)
-        w = MainWindow(project, project.ensure_annotator(name))
+        w = self.window.new_window(project, project.ensure_annotator(name))
         _windows.append(w)
         w.destroyed.connect(lambda *_: _windows.remove(w) if w in _windows else None)
         self.opened = w
@@ -123,5 +121,5 @@ class ProjectsFeature:
         box.open()
 
 
-def install(window: MainWindow) -> None:
-    window.projects_feature = ProjectsFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("projects", ProjectsFeature(window))
