@@ -239,8 +239,12 @@ class IntervalWidget(QWidget):
             top = fm.height() + 2 if t in (0.667, 0.8) else 4
             p.drawLine(int(x), int(top), int(x), int(bottom))
             # thresholds labelled above the plot, the scale below, so .667 and .8 never overprint
-            p.drawText(QRectF(x - 20, 0 if t in (0.667, 0.8) else bottom + 2, 40, fm.height()),
-                       Qt.AlignmentFlag.AlignCenter, f"{t:g}")
+            if t == 0.667:
+                p.drawText(QRectF(x - 44, 0, 42, fm.height()), Qt.AlignmentFlag.AlignRight, f"{t:g}")
+            elif t == 0.8:
+                p.drawText(QRectF(x + 3, 0, 42, fm.height()), Qt.AlignmentFlag.AlignLeft, f"{t:g}")
+            else:
+                p.drawText(QRectF(x - 20, bottom + 2, 40, fm.height()), Qt.AlignmentFlag.AlignCenter, f"{t:g}")
         for i, (name, v, iv) in enumerate(self.rows):
             y = fm.height() + 6 + rh * i + rh / 2
             p.setPen(self.palette().text().color())

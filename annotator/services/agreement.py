@@ -778,7 +778,7 @@ def _svg_intervals(rows_: list[tuple[str, Result, Interval | None]], width: int 
     e = html.escape
     lows = [iv.low for _n, v, iv in rows_ if iv is not None] + [v.value for _n, v, _iv in rows_ if v.defined]
     lo = min([0.0] + lows)
-    left, right, rh = 230, 16, 24
+    left, right, rh = int(min(340, max(230, 6.6 * max((len(n) for n, _v, _i in rows_), default=0) + 12))), 16, 24
     h = rh * len(rows_) + 30
     sx = lambda x: left + (x - lo) / (1.0 - lo) * (width - left - right)  # noqa: E731
     out = [f"<svg class='chart' viewBox='0 0 {width} {h}' width='{width}' height='{h}' role='img' "
