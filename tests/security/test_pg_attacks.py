@@ -342,6 +342,7 @@ def fresh_team(pg_cluster, pg_database):
     return url
 
 
+@pytest.mark.subprocess
 def test_team_enable_refuses_a_schema_everyone_may_write(pg_cluster, fresh_team, cli):
     """PostgreSQL 14 and older let everyone create objects in schema public, which is owned by
     the server's superuser there: the lead cannot revoke that, so team enable says what to do."""
@@ -361,6 +362,7 @@ def test_team_enable_refuses_a_schema_everyone_may_write(pg_cluster, fresh_team,
             c.execute("CREATE TABLE public.annotator_shadow (id int)")
 
 
+@pytest.mark.subprocess
 def test_team_enable_again_closes_what_an_older_version_opened(pg_cluster, fresh_team, cli):
     """An older version granted SELECT on every sequence and left TEMP to everyone: running
     'team enable' again after the upgrade (as docs/teams.md says) takes both back."""
@@ -377,6 +379,7 @@ def test_team_enable_again_closes_what_an_older_version_opened(pg_cluster, fresh
             c.execute(sql)
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name,message", [
     ("gold", "the project's gold annotator row"),
     ("lead", "is you, the lead"),
