@@ -328,6 +328,17 @@ def rejected(project: Project, annotator_id: int) -> set[tuple[int, int, int, in
     return {tuple(x) for x in project.get_setting(_rejected_key(annotator_id), [])}  # type: ignore[misc]
 
 
+def set_rejected(project: Project, annotator_id: int, keys: Iterable[tuple[int, int, int, int]], *,
+                 conn=None) -> None:  # noqa: ANN001  (conn: an open write transaction, e.g. a merge's)
+    """Replace the annotator's rejected suggestions, (document, start, end, label id) each
+    (a merged bundle brings them from the annotator's copy)."""
+    value = sorted(list(k) for k in set(map(tuple, keys)))
+    if conn is None:
+        project.set_setting(_rejected_key(annotator_id), value)
+    else:
+        Project._set_setting(conn, _rejected_key(annotator_id), value)
+
+
 def _insert(c, rows: list[dict]) -> list[int]:
     if not rows:
         return []
