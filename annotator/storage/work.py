@@ -30,38 +30,16 @@ from annotator.core.model import Annotator, Role
 from annotator.storage.project import Project
 from annotator.storage.tables import (
     Annotator as AnnotatorT,
-)
-from annotator.storage.tables import (
     Assignment as AssignmentT,
-)
-from annotator.storage.tables import (
     ClaimLink as ClaimLinkT,
-)
-from annotator.storage.tables import (
     Document as DocumentT,
-)
-from annotator.storage.tables import (
     DocumentLabel as DocumentLabelT,
-)
-from annotator.storage.tables import (
     DocumentStatus as DocumentStatusT,
-)
-from annotator.storage.tables import (
     Label as LabelT,
-)
-from annotator.storage.tables import (
     Relation as RelationT,
-)
-from annotator.storage.tables import (
     Setting as SettingT,
-)
-from annotator.storage.tables import (
     Span as SpanT,
-)
-from annotator.storage.tables import (
     Story as StoryT,
-)
-from annotator.storage.tables import (
     StoryDocument as StoryDocumentT,
 )
 
