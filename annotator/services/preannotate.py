@@ -326,6 +326,17 @@ def rejected(project: Project, annotator_id: int) -> set[tuple[int, int, int, in
     return {tuple(x) for x in project.get_setting(_rejected_key(annotator_id), [])}  # type: ignore[misc]
 
 
+def set_rejected(project: Project, annotator_id: int, keys: Iterable[tuple[int, int, int, int]], *,
+                 conn=None) -> None:  # noqa: ANN001  (conn: an open write transaction, e.g. a merge's)
+    """Replace the annotator's rejected suggestions, (document, start, end, label id) each
+    (a merged bundle brings them from the annotator's copy)."""
+    value = sorted(list(k) for k in set(map(tuple, keys)))
+    if conn is None:
+        project.set_setting(_rejected_key(annotator_id), value)
+    else:
+        Project._set_setting(conn, _rejected_key(annotator_id), value)
+
+
 def run(project: Project, suggester: Suggester, annotator_id: int, document_ids: Sequence[int] | None = None, *,
         progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RunReport:
     """Suggest spans in the given documents (default: all) for one annotator.

@@ -190,6 +190,27 @@ def record(project: Project, document_id: int) -> dict[str, Any]:
     return dict(project.review_states([document_id]).get(document_id, {}))
 
 
+def records(project: Project) -> dict[int, dict[str, Any]]:
+    """Every document's review record (documents without one are left out)."""
+    from annotator.storage.work import settings_with_prefix
+
+    prefix = _record_key(0)[:-1]
+    out = {}
+    for key, value in settings_with_prefix(project, prefix).items():
+        if isinstance(value, dict) and key[len(prefix):].isdigit():
+            out[int(key[len(prefix):])] = dict(value)
+    return out
+
+
+def replace_records(project: Project, recs: dict[int, dict[str, Any]], *, conn=None) -> None:  # noqa: ANN001
+    """Replace every document's review record by ``recs`` (a merged bundle of the adjudicated
+    set brings the lead's decisions); ``conn``: an open write transaction to do it in."""
+    from annotator.storage.work import replace_settings_with_prefix
+
+    replace_settings_with_prefix(project, _record_key(0)[:-1], {_record_key(d): r for d, r in recs.items()},
+                                 conn=conn)
+
+
 def _attrs_key(label: Label, attrs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     if label.layer != Layer.CLAIM:
         return ()
