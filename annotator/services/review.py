@@ -192,23 +192,17 @@ def record(project: Project, document_id: int) -> dict[str, Any]:
 
 def records(project: Project) -> dict[int, dict[str, Any]]:
     """Every document's review record (documents without one are left out)."""
-    from annotator.storage.work import settings_with_prefix
+    from annotator.storage import edits
 
-    prefix = _record_key(0)[:-1]
-    out = {}
-    for key, value in settings_with_prefix(project, prefix).items():
-        if isinstance(value, dict) and key[len(prefix):].isdigit():
-            out[int(key[len(prefix):])] = dict(value)
-    return out
+    return edits.all_review_states(project)
 
 
 def replace_records(project: Project, recs: dict[int, dict[str, Any]], *, conn=None) -> None:  # noqa: ANN001
     """Replace every document's review record by ``recs`` (a merged bundle of the adjudicated
     set brings the lead's decisions); ``conn``: an open write transaction to do it in."""
-    from annotator.storage.work import replace_settings_with_prefix
+    from annotator.storage import edits
 
-    replace_settings_with_prefix(project, _record_key(0)[:-1], {_record_key(d): r for d, r in recs.items()},
-                                 conn=conn)
+    edits.replace_review_states(project, recs, conn=conn)
 
 
 def _attrs_key(label: Label, attrs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:

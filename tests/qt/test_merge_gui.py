@@ -87,14 +87,14 @@ def test_a_lead_exports_review_decisions_and_an_annotator_cannot(qtbot, tmp_path
     rv.reject(p, 1, rev.disagreements[0], "lead")
     alice = MainWindow(p, p.annotator("alice"))
     qtbot.addWidget(alice)
-    assert not alice.merge_feature.export_review_action.isEnabled()
+    assert not alice.feature("merge").export_review_action.isEnabled()
     alice.close()
     w = MainWindow(p, p.annotator("lead"))
     qtbot.addWidget(w)
     w.show()
-    assert "Export &review decisions…" in _menu_texts(w) and w.merge_feature.export_review_action.isEnabled()
+    assert "Export &review decisions…" in _menu_texts(w) and w.feature("merge").export_review_action.isEnabled()
     out = tmp_path / "gold.annbundle"
-    w.merge_feature.export_review_action.trigger()
+    w.feature("merge").export_review_action.trigger()
     _pick(qtbot, w, out)
     _, text = _message(qtbot, w)
     assert "gold's work" in text and "1 review records" in text
