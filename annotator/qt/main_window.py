@@ -228,6 +228,9 @@ class MainWindow(QMainWindow):
             for d in document_ids:
                 self.doc_model.refresh_row(d)
 
+    def add_text_header(self, widget: QWidget) -> None:
+        self.text_view.parentWidget().layout().insertWidget(0, widget)
+
     def selection(self) -> tuple[int, int]:
         return self.text_view.selected_range()
 

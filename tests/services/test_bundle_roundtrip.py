@@ -54,7 +54,7 @@ def _lead_day(p: Project, tmp_path: Path) -> dict:
     rv.accept(p, 1, regions[1], regions[1].candidates[0], "lead")
     rv.accept_agreed(p, rv.review_document(p, 1), "lead")
     rv.set_reviewed(p, 1)
-    return {"rejected": rejected[0], "story": story}
+    return {"rejected": rejected.spans[0].before, "story": story}
 
 
 def _native(p: Project, name: str, out: Path) -> bytes:
