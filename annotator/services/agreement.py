@@ -79,7 +79,8 @@ BP = "Brennan–Prediger"
 
 MIN_ITEMS = 30  # below this, a figure gets a "few items" warning
 MIN_TOKENS = 200
-MIN_BOOT_DOCS = 5  # fewer documents: no interval (a bootstrap of 3 documents has 10 distinct resamples)
+MIN_BOOT_DOCS = 5
+GAMMA_PRECISION = 0.01  # γ's shuffled corpora stop once their mean is known to ± 1 % (95 %), or at the cap  # fewer documents: no interval (a bootstrap of 3 documents has 10 distinct resamples)
 SKEW = 0.9  # a most frequent value above this share gets a "skewed" warning
 CLAIM_STANCE = "claim stance"
 
@@ -482,6 +483,10 @@ def _gamma_figures(rep: AgreementReport, names: list[str], pairs: list, docs_all
                    cancelled: Callable[[], bool] | None) -> None:
     """γ for all annotators (documents every one of them finished, as αu) and for each pair."""
     runs = [(None, docs_all, len(names))] + [(p, docs_pair[p], 2) for p in pairs]
+    drawn: dict[str, int] = {}
+    rep.gamma = {"samples": 0, "max_samples": samples, "precision": GAMMA_PRECISION, "seed": seed, "sampler": "shuffle",
+                 "alpha": gm.DEFAULT.alpha, "beta": gm.DEFAULT.beta, "delta_empty": gm.DEFAULT.delta_empty,
+                 "samples_by_pair": drawn}
 
     def tick(i: int, total: int) -> None:
         _check(cancelled)
@@ -495,17 +500,14 @@ def _gamma_figures(rep: AgreementReport, names: list[str], pairs: list, docs_all
                       if len(names) >= 2 else "γ needs at least two annotators")
             rep.figures.append(Figure(GAMMA, Undefined(reason, 0, "spans"), pair=pair))
             continue
-        g = gm.gamma(docs, raters, samples=samples, seed=seed,
+        g = gm.gamma(docs, raters, samples=samples, seed=seed, precision=GAMMA_PRECISION,
                      on_sample=lambda i, k=k: tick(k * samples + i, len(runs) * samples))
         iv = boot(g.doc_features, gm.gamma_from_sums) if g.gamma.defined and g.doc_features is not None else None
         rep.figures.append(Figure(GAMMA, g.gamma, pair=pair, warnings=_warn(g.gamma), interval=iv))
+        drawn[" × ".join(pair) if pair else "all"] = g.samples
         if pair is None:
-            rep.gamma = {"samples": g.samples, "seed": g.seed, "sampler": g.sampler, "observed_disorder": g.observed,
-                         "expected_disorder": g.expected, "relative_spread": g.relative_spread,
-                         "unitary_alignments": g.alignments, "alpha": gm.DEFAULT.alpha, "beta": gm.DEFAULT.beta,
-                         "delta_empty": gm.DEFAULT.delta_empty}
-    if not rep.gamma:
-        rep.gamma = {"samples": samples, "seed": seed, "sampler": "shuffle"}
+            rep.gamma.update({"samples": g.samples, "observed_disorder": g.observed, "expected_disorder": g.expected,
+                              "relative_spread": g.relative_spread, "unitary_alignments": g.alignments})
 
 
 def _doc_rows(rows: list[tuple], n_docs: int, width: int) -> np.ndarray:
@@ -734,7 +736,8 @@ def rows(report: AgreementReport) -> list[dict]:
                     "value": "" if not f.value.defined else f"{f.value.value:.4f}", "items": f.value.items,
                     "unit": f.value.unit, "undefined_reason": f.value.reason or "", "warnings": "; ".join(f.warnings),
                     **_iv_cells(f.interval),
-                    "gamma_samples": report.gamma.get("samples", "") if f.measure == GAMMA else "",
+                    "gamma_samples": report.gamma["samples_by_pair"].get(" × ".join(f.pair) if f.pair else "all", "")
+                    if f.measure == GAMMA and f.label is None else "",
                     "gamma_seed": report.gamma.get("seed", "") if f.measure == GAMMA else ""})
     return out
 
@@ -744,8 +747,8 @@ def gamma_note(report: AgreementReport) -> str:
     g = report.gamma
     if not g:
         return ""
-    text = (f"γ: expected disorder = mean of {g['samples']:,} shuffled corpora (Mathet et al. 2015 §5.2), "
-            f"seed {g['seed']}")
+    text = (f"γ: expected disorder = mean of {g['samples']:,} shuffled corpora (Mathet et al. 2015 §5.2; "
+            f"at most {g['max_samples']:,}, fewer once known to ± {g['precision']:.0%}), seed {g['seed']}")
     if "expected_disorder" in g:
         spread = g.get("relative_spread")
         text += (f"; observed disorder {g['observed_disorder']:.4f}, expected {g['expected_disorder']:.4f}"

@@ -102,6 +102,28 @@ def test_a_seed_gives_the_same_gamma_and_other_seeds_stay_close():
 
 
 # ------------------------------------------------------------- what γ is for
+def test_precision_stops_sampling_once_the_expected_disorder_is_known():
+    units, n, length = load("2by1000.csv")
+    g = gamma([(units, length)], n, PAPER, samples=30, precision=0.01, sampler="statistical")
+    assert 5 <= g.samples < 30 and g.samples == len(g.sample_disorders)
+    assert g.relative_spread <= 0.01
+
+
+def test_subset_dp_and_integer_programme_give_the_same_alignment(monkeypatch):
+    """Groups of up to EXACT_MAX units are solved by the subset DP, larger ones by HiGHS: forcing
+    every group through one path or the other changes nothing."""
+    from annotator.core.agreement import gamma as gm
+
+    units, n, _length = load("3by100.csv")
+    both = best_alignment(units, n, PAPER)
+    monkeypatch.setattr(gm, "EXACT_MAX", 1)
+    milp_only = best_alignment(units, n, PAPER)
+    monkeypatch.setattr(gm, "EXACT_MAX", 12)
+    dp_mostly = best_alignment(units, n, PAPER)
+    assert milp_only.disorder == pytest.approx(both.disorder) == dp_mostly.disorder
+    assert len(milp_only.tuples) == len(both.tuples) == len(dp_mostly.tuples) == 127
+
+
 def test_near_misses_cost_little_and_misses_cost_a_lot():
     """Mathet et al.'s point: a boundary one character off is a small disagreement, a span only
     one annotator marked a large one."""

@@ -45,8 +45,9 @@ from annotator.core.agreement.result import Result, Score, Undefined
 SEED = 20150901  # fixed; shown with every γ (Mathet et al. 2015 appeared in September 2015)
 SAMPLES = 30  # shuffled corpora for the expected disorder (pygamma-agreement's default)
 SAMPLERS = ("shuffle", "statistical")
-EXACT_MAX = 6  # groups up to this many units: every set partition is tried (Bell(6) = 203)
+EXACT_MAX = 10  # groups up to this many units: exact subset DP (3^10 / 2 block choices); larger: HiGHS
 _EPS = 1e-9
+MILP_BATCH = 4000  # candidates per integer programme (groups are never split)
 _TIE = 1e-5  # added to each unitary alignment while solving: of equally good ones, the fewest win
 
 Unit = tuple[int, float, float, Hashable]  # rater index, start, end (exclusive), category
@@ -182,8 +183,9 @@ def _candidates(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarra
     m = len(u)
     c2n = n * (n - 1) // 2
     delta = dis.delta_empty
-    bound = n * c2n * delta  # no pair in a kept candidate can cost more than this
-    pi, pj, pd = _pairs(u, n, dis, cat_m, bound)
+    bound = n * c2n * delta  # Σ over the pairs of a kept candidate
+    unit_bound = (n - 1 + c2n) * delta  # Σ d(q, ·) of one unit q in a kept candidate (see below)
+    pi, pj, pd = _pairs(u, n, dis, cat_m, unit_bound)
     # both directions, sorted by (unit, neighbour) for look-ups
     src = np.concatenate((pi, pj))
     dst = np.concatenate((pj, pi))
@@ -206,10 +208,12 @@ def _candidates(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarra
 
     tuples = np.empty((0, n), np.int64)
     sums = np.empty(0)
+    per = np.empty((0, n))  # per slot q: Σ d(q, p) over the other units p of the candidate
     for r in range(n):
         # 1. partials without a unit of r
         kept_t = [tuples.copy()]
         kept_s = [sums]
+        kept_p = [per]
         if len(tuples):
             kept_t[0][:, r] = -1
         # 2. partials extended by a unit of r linked to every unit already in them
@@ -226,49 +230,97 @@ def _candidates(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarra
                 first = np.repeat(lo - np.concatenate(([0], np.cumsum(cnt)[:-1])), cnt)
                 v = g_dst[first + np.arange(tot)]
                 s = sums[row].copy()
+                pq = per[row].copy()
                 for q in range(r):
                     uq = tuples[row, q]
                     has = uq >= 0
                     _ok, d = edge(np.where(has, uq, 0), v)
-                    s += np.where(has, d, 0.0)
-                keep = s <= bound + _EPS
+                    d = np.where(has, d, 0.0)
+                    s += d
+                    pq[:, q] += d
+                    pq[:, r] += d
+                keep = (s <= bound + _EPS) & np.all(pq <= unit_bound + _EPS, axis=1)
                 t = tuples[row[keep]].copy()
                 t[:, r] = v[keep]
                 kept_t.append(t)
                 kept_s.append(s[keep])
+                kept_p.append(pq[keep])
         # 3. alignments that start with a unit of r
         ur = np.flatnonzero(u.rater == r)
         t = np.full((len(ur), n), -1, np.int64)
         t[:, r] = ur
         kept_t.append(t)
         kept_s.append(np.zeros(len(ur)))
+        kept_p.append(np.zeros((len(ur), n)))
         tuples = np.concatenate(kept_t)
         sums = np.concatenate(kept_s)
+        per = np.concatenate(kept_p)
     k = (tuples >= 0).sum(axis=1)
     raw = sums + (c2n - k * (k - 1) // 2) * delta
-    keep = raw <= k * c2n * delta + _EPS  # §5.1.1: no worse than leaving its units alone
+    # §5.1.1: a candidate no better than leaving its units alone is never needed. Likewise one that is
+    # worse than taking a unit q out of it (then q is alone): raw(T) > raw(T − q) + C(n,2)·Δ∅, that is
+    # Σ_p d(q, p) > (k − 1 + C(n,2))·Δ∅ — this keeps the groups of linked units small.
+    keep = (raw <= k * c2n * delta + _EPS) & np.all(per <= ((k - 1 + c2n) * delta)[:, None] + _EPS, axis=1)
     return tuples[keep], raw[keep]
 
 
-_PARTITIONS: dict[int, np.ndarray] = {}
+_LEVELS: dict[int, list] = {}
 
 
-def _set_partitions(size: int) -> np.ndarray:
-    """Every set partition of ``size`` items as rows of block bitmasks (padded with 0)."""
-    if size not in _PARTITIONS:
-        parts: list[list[int]] = [[]]
-        for item in range(size):
-            nxt = []
-            for p in parts:
-                for b in range(len(p)):
-                    nxt.append(p[:b] + [p[b] | (1 << item)] + p[b + 1:])
-                nxt.append(p + [1 << item])
-            parts = nxt
-        arr = np.zeros((len(parts), max(size, 1)), np.int64)
-        for i, p in enumerate(parts):
-            arr[i, :len(p)] = p
-        _PARTITIONS[size] = arr
-    return _PARTITIONS[size]
+def _levels(size: int) -> list:
+    """For the subset DP over ``size`` items, per number of items p: the masks with p items and, for
+    each, every submask holding its lowest item (``masks, subs, rests, starts``, pairs grouped by mask)."""
+    if size not in _LEVELS:
+        full = np.arange(1 << size, dtype=np.int64)
+        pop = np.array([bin(x).count("1") for x in range(1 << size)])
+        out = []
+        for p in range(1, size + 1):
+            masks = full[pop == p]
+            subs_l, rests_l, starts = [], [], []
+            n = 0
+            for m in masks:
+                low = m & -m
+                rest_bits = m ^ low
+                sub = rest_bits  # every submask of the rest, plus the lowest item
+                subs = []
+                while True:
+                    subs.append(sub | low)
+                    if sub == 0:
+                        break
+                    sub = (sub - 1) & rest_bits
+                starts.append(n)
+                n += len(subs)
+                subs_l.extend(subs)
+                rests_l.extend(int(m) ^ x for x in subs)
+            out.append((masks, np.array(subs_l, np.int64), np.array(rests_l, np.int64), np.array(starts, np.int64)))
+        _LEVELS[size] = out
+    return _LEVELS[size]
+
+
+def _subset_dp(cost: np.ndarray, size: int) -> np.ndarray:
+    """Least-cost partition of ``size`` items into blocks, for many groups at once: ``cost[g, mask]``
+    is the cost of block ``mask`` (inf: not allowed). Returns the chosen blocks, groups × size
+    (0-padded). Exact: f(S) = min over blocks B ⊆ S holding S's lowest item of cost(B) + f(S − B)."""
+    g = cost.shape[0]
+    f = np.full((g, 1 << size), np.inf)
+    f[:, 0] = 0.0
+    arg = np.zeros((g, 1 << size), np.int64)
+    for masks, subs, rests, starts in _levels(size):
+        vals = cost[:, subs] + f[:, rests]
+        best = np.minimum.reduceat(vals, starts, axis=1)
+        idx = np.where(vals == np.repeat(best, np.diff(np.append(starts, len(subs))), axis=1),
+                       np.arange(len(subs)), len(subs))
+        first = np.minimum.reduceat(idx, starts, axis=1)
+        f[:, masks] = best
+        arg[:, masks] = subs[np.minimum(first, len(subs) - 1)]
+    out = np.zeros((g, size), np.int64)
+    cur = np.full(g, (1 << size) - 1, np.int64)
+    rows = np.arange(g)
+    for k in range(size):
+        b = np.where(cur > 0, arg[rows, cur], 0)
+        out[:, k] = b
+        cur = cur ^ b
+    return out
 
 
 def _solve(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarray, np.ndarray]:
@@ -311,20 +363,31 @@ def _solve(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarray, np
         if not len(sel):
             continue
         comps, cidx = np.unique(comp_of_t[sel], return_inverse=True)
-        cost = np.full((len(comps), 1 << s), np.inf)
-        cost[:, 0] = 0.0
-        best_t = np.full((len(comps), 1 << s), -1, np.int64)
-        cost[cidx, mask[sel]] = raw[sel] + _TIE
-        best_t[cidx, mask[sel]] = sel
-        parts = _set_partitions(s)
-        total = cost[:, parts].sum(axis=2)  # groups × partitions
-        pick = np.argmin(total, axis=1)
-        blocks = parts[pick]  # groups × blocks
-        t = best_t[np.arange(len(comps))[:, None], blocks]
-        chosen[t[t >= 0]] = True
+        chunk = max(1, 4_000_000 // (1 << s) // max(s, 1))
+        for lo in range(0, len(comps), chunk):
+            inside = (cidx >= lo) & (cidx < lo + chunk)
+            part = sel[inside]
+            cost = np.full((min(chunk, len(comps) - lo), 1 << s), np.inf)
+            best_t = np.full(cost.shape, -1, np.int64)
+            cost[cidx[inside] - lo, mask[part]] = raw[part] + _TIE
+            best_t[cidx[inside] - lo, mask[part]] = part
+            picked = _subset_dp(cost, s)  # groups × blocks (masks, 0 = none)
+            t = np.take_along_axis(best_t, picked, axis=1)
+            chosen[t[(picked > 0) & (t >= 0)]] = True
     big = np.flatnonzero(tsize > EXACT_MAX)
     if len(big):
-        chosen[big[_milp(tuples[big], raw[big] + _TIE)]] = True
+        # one integer programme per batch of groups: HiGHS grows faster than linearly with the size
+        big = big[np.argsort(comp_of_t[big], kind="stable")]
+        cb = comp_of_t[big]
+        cut = np.flatnonzero(np.diff(cb)) + 1
+        bounds = [0]
+        for c in cut:
+            if c - bounds[-1] >= MILP_BATCH:
+                bounds.append(int(c))
+        bounds.append(len(big))
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            part = big[lo:hi]
+            chosen[part[_milp(tuples[part], raw[part] + _TIE)]] = True
     return tuples[chosen], raw[chosen] / c2n
 
 
@@ -496,10 +559,14 @@ def unitary_disorder(units: Sequence[Unit | None], dissimilarity: Dissimilarity 
 
 def gamma(documents: Sequence[tuple[Sequence[Unit], float]], raters: int, dissimilarity: Dissimilarity = DEFAULT,
           samples: int = SAMPLES, seed: int = SEED, sampler: str = "shuffle",
-          on_sample: Callable[[int], None] | None = None) -> GammaResult:
+          on_sample: Callable[[int], None] | None = None, precision: float | None = None,
+          min_samples: int = 5) -> GammaResult:
     """γ over a corpus: ``documents`` is a list of ``(units, length)``, units ``(rater, start, end,
     category)`` with rater in ``range(raters)``; each document is one continuum ``[0, length)``.
-    ``on_sample(i)`` is called before each shuffled corpus (it may raise to stop)."""
+    ``on_sample(i)`` is called before each shuffled corpus (it may raise to stop). With ``precision``,
+    sampling stops early (after ``min_samples``) once the 95 % half-width of the expected disorder is
+    within that share of it (Mathet et al. §5.3 size the sample this way); ``samples`` is then a cap
+    and ``GammaResult.samples`` says how many were drawn."""
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
     out = GammaResult(Undefined("no units"), samples=samples, seed=seed, sampler=sampler, raters=raters)
@@ -538,8 +605,11 @@ def gamma(documents: Sequence[tuple[Sequence[Unit], float]], raters: int, dissim
         exp_doc += per_doc
         exp_units += np.bincount(v.doc, minlength=docs)
         out.sample_disorders.append(float(per_doc.sum() / (len(v) / raters)) if len(v) else 0.0)
+        if precision is not None and i + 1 >= max(min_samples, 2) and out.relative_spread <= precision:
+            break
+    out.samples = drawn = len(out.sample_disorders)
     out.expected = float(np.mean(out.sample_disorders))
-    out.doc_features = np.stack([obs_doc, units_doc, exp_doc / samples, exp_units / samples], axis=1)
+    out.doc_features = np.stack([obs_doc, units_doc, exp_doc / drawn, exp_units / drawn], axis=1)
     if out.observed == 0:
         out.gamma = Score(1.0, len(u), "spans")
     elif out.expected == 0:
