@@ -569,7 +569,7 @@ def gamma(documents: Sequence[tuple[Sequence[Unit], float]], raters: int, dissim
     and ``GammaResult.samples`` says how many were drawn."""
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
-    out = GammaResult(Undefined("no units"), samples=samples, seed=seed, sampler=sampler, raters=raters)
+    out = GammaResult(Undefined("no units"), samples=0, seed=seed, sampler=sampler, raters=raters)
     if raters < 2:
         out.gamma = Undefined("γ needs at least two annotators", 0, "spans")
         return out
