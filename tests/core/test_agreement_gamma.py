@@ -109,19 +109,33 @@ def test_precision_stops_sampling_once_the_expected_disorder_is_known():
     assert g.relative_spread <= 0.01
 
 
-def test_subset_dp_and_integer_programme_give_the_same_alignment(monkeypatch):
-    """Groups of up to EXACT_MAX units are solved by the subset DP, larger ones by HiGHS: forcing
-    every group through one path or the other changes nothing."""
+@pytest.mark.parametrize("name", ["3by100.csv", "AlexPaulSuzan.csv"])
+def test_the_three_solvers_give_the_same_alignment(monkeypatch, name):
+    """Small groups go to the subset DP, large narrow ones to the text-order DP, the rest to HiGHS:
+    forcing every group through one path changes nothing."""
     from annotator.core.agreement import gamma as gm
 
-    units, n, _length = load("3by100.csv")
-    both = best_alignment(units, n, PAPER)
+    units, n, _length = load(name)
+    default = best_alignment(units, n, PAPER)
     monkeypatch.setattr(gm, "EXACT_MAX", 1)
-    milp_only = best_alignment(units, n, PAPER)
+    chain = best_alignment(units, n, PAPER)
+    monkeypatch.setattr(gm, "WIDTH_MAX", 0)
+    milp = best_alignment(units, n, PAPER)
     monkeypatch.setattr(gm, "EXACT_MAX", 12)
-    dp_mostly = best_alignment(units, n, PAPER)
-    assert milp_only.disorder == pytest.approx(both.disorder) == dp_mostly.disorder
-    assert len(milp_only.tuples) == len(both.tuples) == len(dp_mostly.tuples) == 127
+    subset = best_alignment(units, n, PAPER)
+    for other in (chain, milp, subset):
+        assert other.disorder == pytest.approx(default.disorder, abs=1e-9)
+        assert len(other.tuples) == len(default.tuples)
+    rng = np.random.default_rng(5)
+    monkeypatch.setattr(gm, "EXACT_MAX", 1)
+    monkeypatch.setattr(gm, "WIDTH_MAX", 12)
+    for _ in range(10):
+        units, n = _random_continuum(rng)
+        chain = best_alignment(units, n)
+        monkeypatch.setattr(gm, "WIDTH_MAX", 0)
+        milp = best_alignment(units, n)
+        monkeypatch.setattr(gm, "WIDTH_MAX", 12)
+        assert chain.disorder == pytest.approx(milp.disorder, abs=1e-9) and len(chain.tuples) == len(milp.tuples)
 
 
 def test_near_misses_cost_little_and_misses_cost_a_lot():

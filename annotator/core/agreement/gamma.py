@@ -48,6 +48,7 @@ SAMPLERS = ("shuffle", "statistical")
 EXACT_MAX = 10  # groups up to this many units: exact subset DP (3^10 / 2 block choices); larger: HiGHS
 _EPS = 1e-9
 MILP_BATCH = 4000  # candidates per integer programme (groups are never split)
+WIDTH_MAX = 12  # larger groups whose candidates reach this many units ahead (in text order) go to HiGHS
 _TIE = 1e-5  # added to each unitary alignment while solving: of equally good ones, the fewest win
 
 Unit = tuple[int, float, float, Hashable]  # rater index, start, end (exclusive), category
@@ -376,6 +377,9 @@ def _solve(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarray, np
             chosen[t[(picked > 0) & (t >= 0)]] = True
     big = np.flatnonzero(tsize > EXACT_MAX)
     if len(big):
+        done, big = _chain_dp(tuples, raw, comp_of_t, big, u, parent)
+        chosen[done] = True
+    if len(big):
         # one integer programme per batch of groups: HiGHS grows faster than linearly with the size
         big = big[np.argsort(comp_of_t[big], kind="stable")]
         cb = comp_of_t[big]
@@ -389,6 +393,111 @@ def _solve(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarray, np
             part = big[lo:hi]
             chosen[part[_milp(tuples[part], raw[part] + _TIE)]] = True
     return tuples[chosen], raw[chosen] / c2n
+
+
+def _chain_dp(tuples: np.ndarray, raw: np.ndarray, comp_of_t: np.ndarray, sel: np.ndarray, u: _Units,
+              parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact best partition of large groups whose candidates are narrow: the group's units in text
+    order, a candidate covers the lowest uncovered unit and units at most WIDTH_MAX − 1 places further;
+    the state is which of the next units are already covered. Vectorised over groups, one step per
+    unit. Returns (chosen candidates, candidates of groups left to the integer programme)."""
+    m = len(u)
+    order = np.lexsort((np.arange(m), u.end, u.start, parent))
+    pos = np.empty(m, np.int64)
+    ps = parent[order]
+    first_of = np.concatenate(([0], np.flatnonzero(np.diff(ps)) + 1))
+    start_of = np.zeros(int(parent.max()) + 1, np.int64)
+    start_of[ps[first_of]] = first_of
+    pos[order] = np.arange(m) - start_of[ps]
+    t = tuples[sel]
+    has = t >= 0
+    jp = np.where(has, pos[np.where(has, t, 0)], -1)
+    jmin = np.where(has, jp, np.iinfo(np.int64).max).min(axis=1)
+    width = jp.max(axis=1) - jmin
+    comp = comp_of_t[sel]
+    comps, cidx = np.unique(comp, return_inverse=True)
+    cw = np.zeros(len(comps), np.int64)
+    np.maximum.at(cw, cidx, width)
+    ok_c = cw < WIDTH_MAX - 1
+    left = sel[~ok_c[cidx]]
+    keep = ok_c[cidx]
+    sel, t, jp, jmin, width, cidx = sel[keep], t[keep], jp[keep], jmin[keep], width[keep], cidx[keep]
+    rel = np.zeros(len(sel), np.int64)
+    for r in range(t.shape[1]):
+        h = jp[:, r] >= 0
+        rel[h] |= np.left_shift(1, jp[h, r] - jmin[h])
+    cost = raw[sel] + _TIE
+    size = np.bincount(parent)[comps]
+    chosen = []
+    # groups with the same state width together, few steps and states per batch
+    gidx = np.flatnonzero(ok_c)
+    gw = cw[gidx] + 1  # a state holds the next cw units (a candidate reaches at most cw past its first)
+    gorder = gidx[np.lexsort((size[gidx], gw))]
+    for w in np.unique(gw):
+        groups = gorder[(cw[gorder] + 1) == w]
+        states = 1 << (int(w) - 1)
+        per = max(1, 6_000_000 // (states * max(int(size[groups].max()), 1)))
+        for lo in range(0, len(groups), per):
+            chosen.append(_chain_batch(groups[lo:lo + per], cidx, jmin, rel, cost, sel, size, states))
+    done = np.concatenate(chosen) if chosen else np.empty(0, np.int64)
+    return done, left
+
+
+def _chain_batch(groups: np.ndarray, cidx: np.ndarray, jmin: np.ndarray, rel: np.ndarray, cost: np.ndarray,
+                 sel: np.ndarray, size: np.ndarray, states: int) -> np.ndarray:
+    g_of = np.full(int(cidx.max()) + 1 if len(cidx) else 1, -1, np.int64)
+    g_of[groups] = np.arange(len(groups))
+    mine = np.flatnonzero(g_of[cidx] >= 0)
+    gi = g_of[cidx[mine]]
+    o = np.lexsort((gi, jmin[mine]))  # by step, then group
+    mine, gi = mine[o], gi[o]
+    steps = jmin[mine]
+    n_steps = int(size[groups].max())
+    G = len(groups)
+    f = np.full((G, states), np.inf)
+    f[:, 0] = 0.0
+    tt = np.arange(states, dtype=np.int64)
+    t2 = (tt << 1) | 1
+    shift_ok = t2 < states
+    choice = np.full((n_steps, G, states), -1, np.int64)
+    bounds = np.searchsorted(steps, np.arange(n_steps + 1))
+    active_until = size[groups]
+    for j in range(n_steps):
+        new = np.full((G, states), np.inf)
+        new[:, shift_ok] = f[:, t2[shift_ok]]  # unit j was covered already
+        a, b = bounds[j], bounds[j + 1]
+        if b > a:
+            c = mine[a:b]
+            g = gi[a:b]
+            r = rel[c][:, None]
+            valid = ((t2[None, :] & r) == r) & ((t2[None, :] & ~r) < states)
+            src = np.where(valid, t2[None, :] & ~r, 0)
+            vals = np.where(valid, f[g[:, None], src] + cost[c][:, None], np.inf)
+            starts = np.concatenate(([0], np.flatnonzero(np.diff(g)) + 1))
+            best = np.minimum.reduceat(vals, starts, axis=0)
+            gg = g[starts]
+            idx = np.where(vals == np.repeat(best, np.diff(np.append(starts, len(g))), axis=0),
+                           np.arange(len(g))[:, None], len(g))
+            first = np.minimum.reduceat(idx, starts, axis=0)
+            better = best < new[gg]
+            cand = np.where(better, c[np.minimum(first, len(g) - 1)], -1)
+            new[gg] = np.where(better, best, new[gg])
+            choice[j, gg] = cand
+        finished = active_until <= j
+        new[finished] = f[finished]
+        f = new
+    # back from the empty state after each group's last unit
+    out = []
+    cur = np.zeros(G, np.int64)
+    rows = np.arange(G)
+    for j in range(n_steps - 1, -1, -1):
+        act = active_until > j
+        c = np.where(act, choice[j, rows, cur], -1)
+        took = c >= 0
+        out.append(sel[c[took]])
+        prev = np.where(took, t2[cur] & ~np.where(took, rel[np.maximum(c, 0)], 0), t2[cur])
+        cur = np.where(act, prev, cur)
+    return np.concatenate(out)
 
 
 def _milp(tuples: np.ndarray, cost: np.ndarray) -> np.ndarray:
