@@ -48,9 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotator.core.agreement.bootstrap import SEED
-    from annotator.services import agreement
-
     from annotator.core.agreement.gamma import SEED as GAMMA_SEED
+    from annotator.services import agreement
 
     if args.resamples < 0:
         print("annotator: error: --resamples must be 0 or more", file=sys.stderr)

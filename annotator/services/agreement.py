@@ -25,6 +25,7 @@ import csv
 import datetime as _dt
 import html
 import io
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,8 +33,6 @@ from itertools import combinations
 
 import numpy as np
 
-from annotator.core.agreement import bootstrap as bs
-from annotator.core.agreement import gamma as gm
 from annotator.core.agreement import (
     NOT_ANNOTATED,
     CodingData,
@@ -51,6 +50,8 @@ from annotator.core.agreement import (
     token_tags,
     unitizing_alpha,
 )
+from annotator.core.agreement import bootstrap as bs
+from annotator.core.agreement import gamma as gm
 from annotator.core.agreement.bootstrap import Interval
 from annotator.core.agreement.chance import brennan_prediger, gwet_ac, gwet_features, gwet_from_sums
 from annotator.core.errors import AnnotatorError
@@ -752,7 +753,7 @@ def gamma_note(report: AgreementReport) -> str:
     if "expected_disorder" in g:
         spread = g.get("relative_spread")
         text += (f"; observed disorder {g['observed_disorder']:.4f}, expected {g['expected_disorder']:.4f}"
-                 + (f" (± {spread:.1%} at 95 %)" if spread == spread and spread is not None else "")
+                 + (f" (± {spread:.1%} at 95 %)" if spread is not None and math.isfinite(spread) else "")
                  + f"; {g['unitary_alignments']:,} unitary alignments; dissimilarity α = {g['alpha']:g}, "
                    f"β = {g['beta']:g}, Δ∅ = {g['delta_empty']:g}")
     return text

@@ -12,10 +12,11 @@ shuffled corpora.
   alone costs Δ∅.
 * **Best alignment**: the partition of all units into unitary alignments with the least total
   disorder. Candidates whose disorder exceeds that of their units left alone (k·Δ∅) can never be in
-  it (§5.1.1) and are dropped; what is left falls apart into small independent groups of units
-  (documents never mix). Groups of up to 6 units are solved exactly by trying every set partition
-  (vectorised over all groups), larger ones by one integer programme (set partitioning, HiGHS via
-  ``scipy.optimize.milp``). The disorder of an alignment is the sum of its unitary disorders divided
+  it (§5.1.1), and so are those worse than taking one of their units out; what is left falls apart
+  into independent groups of linked units (documents never mix). Every group is solved exactly:
+  groups of up to EXACT_MAX units by a subset DP, larger ones by a DP along the text (a candidate
+  reaches only a few units ahead), both vectorised over all groups; groups too wide for that by a
+  set-partitioning integer programme (HiGHS via ``scipy.optimize.milp``). The disorder of an alignment is the sum of its unitary disorders divided
   by the mean number of units per annotator. Of equally good alignments the one with the fewest
   unitary alignments is taken (as pygamma-agreement's examples count them).
 * **Expected disorder**: the mean best-alignment disorder of ``samples`` random corpora, drawn with a
@@ -36,7 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import numpy as np
 
@@ -273,7 +274,7 @@ def _levels(size: int) -> list:
     each, every submask holding its lowest item (``masks, subs, rests, starts``, pairs grouped by mask)."""
     if size not in _LEVELS:
         full = np.arange(1 << size, dtype=np.int64)
-        pop = np.array([bin(x).count("1") for x in range(1 << size)])
+        pop = np.array([x.bit_count() for x in range(1 << size)])
         out = []
         for p in range(1, size + 1):
             masks = full[pop == p]
@@ -389,7 +390,7 @@ def _solve(u: _Units, n: int, dis: Dissimilarity, cat_m) -> tuple[np.ndarray, np
             if c - bounds[-1] >= MILP_BATCH:
                 bounds.append(int(c))
         bounds.append(len(big))
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
+        for lo, hi in pairwise(bounds):
             part = big[lo:hi]
             chosen[part[_milp(tuples[part], raw[part] + _TIE)]] = True
     return tuples[chosen], raw[chosen] / c2n
@@ -433,27 +434,35 @@ def _chain_dp(tuples: np.ndarray, raw: np.ndarray, comp_of_t: np.ndarray, sel: n
     gidx = np.flatnonzero(ok_c)
     gw = cw[gidx] + 1  # a state holds the next cw units (a candidate reaches at most cw past its first)
     gorder = gidx[np.lexsort((size[gidx], gw))]
-    for w in np.unique(gw):
-        groups = gorder[(cw[gorder] + 1) == w]
-        states = 1 << (int(w) - 1)
-        per = max(1, 6_000_000 // (states * max(int(size[groups].max()), 1)))
-        for lo in range(0, len(groups), per):
-            chosen.append(_chain_batch(groups[lo:lo + per], cidx, jmin, rel, cost, sel, size, states))
+    rank = np.full(len(comps), -1, np.int64)
+    rank[gorder] = np.arange(len(gorder))
+    crank = rank[cidx]
+    co = np.argsort(crank, kind="stable")  # candidates grouped by their group's place in gorder
+    sel, jmin, rel, cost, crank = sel[co], jmin[co], rel[co], cost[co], crank[co]
+    gwo = cw[gorder] + 1
+    lo = 0
+    while lo < len(gorder):
+        w = int(gwo[lo])
+        states = 1 << (w - 1)
+        hi = lo + 1
+        limit = 6_000_000 // states
+        while hi < len(gorder) and gwo[hi] == w and (hi + 1 - lo) * int(size[gorder[hi]]) <= limit:
+            hi += 1
+        a, b = np.searchsorted(crank, [lo, hi])
+        chosen.append(_chain_batch(crank[a:b] - lo, hi - lo, jmin[a:b], rel[a:b], cost[a:b], sel[a:b],
+                                   size[gorder[lo:hi]], states))
+        lo = hi
     done = np.concatenate(chosen) if chosen else np.empty(0, np.int64)
     return done, left
 
 
-def _chain_batch(groups: np.ndarray, cidx: np.ndarray, jmin: np.ndarray, rel: np.ndarray, cost: np.ndarray,
+def _chain_batch(group: np.ndarray, G: int, jmin: np.ndarray, rel: np.ndarray, cost: np.ndarray,
                  sel: np.ndarray, size: np.ndarray, states: int) -> np.ndarray:
-    g_of = np.full(int(cidx.max()) + 1 if len(cidx) else 1, -1, np.int64)
-    g_of[groups] = np.arange(len(groups))
-    mine = np.flatnonzero(g_of[cidx] >= 0)
-    gi = g_of[cidx[mine]]
-    o = np.lexsort((gi, jmin[mine]))  # by step, then group
-    mine, gi = mine[o], gi[o]
+    """One batch of ``G`` groups (``size`` units each); candidate i belongs to group ``group[i]``."""
+    o = np.lexsort((group, jmin))  # by step, then group
+    mine, gi = o, group[o]
     steps = jmin[mine]
-    n_steps = int(size[groups].max())
-    G = len(groups)
+    n_steps = int(size.max())
     f = np.full((G, states), np.inf)
     f[:, 0] = 0.0
     tt = np.arange(states, dtype=np.int64)
@@ -461,7 +470,7 @@ def _chain_batch(groups: np.ndarray, cidx: np.ndarray, jmin: np.ndarray, rel: np
     shift_ok = t2 < states
     choice = np.full((n_steps, G, states), -1, np.int64)
     bounds = np.searchsorted(steps, np.arange(n_steps + 1))
-    active_until = size[groups]
+    active_until = size
     for j in range(n_steps):
         new = np.full((G, states), np.inf)
         new[:, shift_ok] = f[:, t2[shift_ok]]  # unit j was covered already
