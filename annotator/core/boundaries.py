@@ -76,6 +76,15 @@ def move_edge(text: str, tokens: TokenIndex, start: int, end: int, edge: Edge, s
     return s, e
 
 
+def snap_selection(text: str, tokens: TokenIndex, start: int, end: int) -> tuple[int, int] | None:
+    """A selection snapped for tagging: whole tokens, a hyphenated name whole, never part of an
+    emoji sequence that the tokenizer splits (a ZWJ family). None if nothing is left."""
+    got = tokens.snap_words(start, end)
+    if got is None:
+        return None
+    return cluster_start(text, got[0]), _cluster_end(text, got[1])
+
+
 def resize(text: str, tokens: TokenIndex, start: int, end: int, edge: Edge, pos: int,
            precise: bool) -> tuple[int, int] | None:
     """[start, end) with ``edge`` dragged to the code point ``pos`` (a position between characters),

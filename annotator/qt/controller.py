@@ -298,7 +298,9 @@ class DocumentController(QObject):
         if start > end:
             start, end = end, start
         if not precise:  # tokens, and a hyphenated name whole ("Kim Jong-un", not "Kim Jong-")
-            return self.tokens().snap_words(start, end)
+            from annotator.core.boundaries import snap_selection
+
+            return snap_selection(self.document.text, self.tokens(), start, end)
         return (start, end) if start < end else None
 
     def create_span(self, label_id: int, start: int, end: int, *, precise: bool = False) -> SpanData | None:

@@ -449,7 +449,9 @@ class ReviewWindow(QMainWindow):
         if r is None or r.layer == Layer.DOCUMENT or start == end:
             self.statusBar().showMessage("Select the text of the gold version first, then press E.", 5000)
             return
-        got = self.tokens().snap_words(start, end) or (start, end)
+        from annotator.core.boundaries import snap_selection
+
+        got = snap_selection(self.review.text, self.tokens(), start, end) or (start, end)
         row = max(self.candidates.currentRow(), 0)
         c = r.candidates[row]
         self._push(lambda: rv.edit(self.project, self.document_id, r, got[0], got[1], c.label_id, self.lead.name),
