@@ -36,6 +36,16 @@ def native(keys: str) -> str:
     return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
 
 
+def _menu_actions(menu, where: str) -> list[tuple[QAction, str]]:  # noqa: ANN001
+    out = []
+    for a in menu.actions():
+        if a.menu() is not None:
+            out += _menu_actions(a.menu(), f"{where} › {_plain(a.text())}")
+        else:
+            out.append((a, where))
+    return out
+
+
 def window_shortcuts(window: QWidget) -> list[Shortcut]:
     """Every key ``window`` answers: actions, menu bar mnemonics, and mnemonics in its panels."""
     out: list[Shortcut] = []
@@ -48,7 +58,7 @@ def window_shortcuts(window: QWidget) -> list[Shortcut]:
             if not mn.isEmpty():
                 out.append(Shortcut(_portable(mn), f"open the {_plain(top.text())} menu", "menu"))
             if menu is not None:
-                actions += [(a, _plain(top.text())) for a in menu.actions()]
+                actions += _menu_actions(menu, _plain(top.text()))
     actions += [(a, "") for a in window.actions()]
     for w in window.findChildren(QWidget):
         if w.window() is window:

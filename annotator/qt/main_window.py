@@ -859,17 +859,34 @@ class MainWindow(QMainWindow):
                           + self._labels_text(list(self.controller.labels.values())))
         self.guidelines_dialog = self._info_dialog("Guidelines", view, "guidelinesDialog")
 
+    GESTURES = (
+        ("Alt + label key", "tag the selection with character precision (no snapping)", "text"),
+        ("double click", "select a word (“Jong-un”, “O'Brien”; not a possessive ’s)", "text"),
+        ("drag an edge", "move the selected span's start or end (Alt: by character)", "text"),
+        ("Enter / Shift+Enter / Esc", "next / previous match, close (in the find bar)", "find bar"),
+        ("letter", "in the claim's Stance or Claimant box: pick the entry starting with it", "panel"),
+    )
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, what, where) for every key and gesture of the workspace, in the F1 table."""
+        from annotator.qt.keys import native, window_shortcuts
+
+        rows = [(native(s.keys), s.what, s.where) for s in window_shortcuts(self)]
+        rows += list(self.GESTURES)
+        return rows
+
     def show_shortcuts(self) -> None:
-        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
-                for a in self.actions() if not a.shortcut().isEmpty() and a not in self.precise_label_actions.values()]
-        rows.append(("Tag with character precision", "Alt + label key"))
-        rows.append(("Select a token", "double click"))
-        table = QTableWidget(len(rows), 2)
-        table.setHorizontalHeaderLabels(["Action", "Keys"])
-        for i, (text, keys) in enumerate(rows):
-            table.setItem(i, 0, QTableWidgetItem(text))
-            table.setItem(i, 1, QTableWidgetItem(keys))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        rows = self.shortcut_rows()
+        table = QTableWidget(len(rows), 3)
+        table.setObjectName("shortcutsTable")
+        table.setHorizontalHeaderLabels(["Keys", "Does", "Where"])
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                table.setItem(i, j, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         table.verticalHeader().hide()
+        table.setSortingEnabled(True)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.shortcuts_dialog = self._info_dialog("Keyboard shortcuts", table, "shortcutsDialog")
+        self.shortcuts_dialog.resize(720, 640)

@@ -40,9 +40,6 @@ class StancePanel(QWidget):
         self.claimant_label.setBuddy(self.claimant)
         form.addRow(self.stance_label, self.claim_stance)
         form.addRow(self.claimant_label, self.claimant)
-        self.keys_hint = QLabel(objectName="claimKeysHint", wordWrap=True)
-        self.keys_hint.setTextFormat(Qt.TextFormat.PlainText)
-        form.addRow(self.keys_hint)
         self._stance_keys: dict[str, str] = {}
         for combo in (self.claim_stance, self.claimant):
             combo.installEventFilter(self)
@@ -70,7 +67,7 @@ class StancePanel(QWidget):
                                      " (again: clear)")
         self.claimant.setToolTip(f"Who makes the claim: an entity span of this document. Keys: {claimant_keys}"
                                  " (next / previous entity, nearest first)")
-        self.keys_hint.setText(f"Keys: {parts} · claimant {claimant_keys}")
+        self.claimant_label.setText(f"C&laimant ({claimant_keys.split(' /')[0]}):")
         self.stance_label.setToolTip(self.claim_stance.toolTip())
         self.claimant_label.setToolTip(self.claimant.toolTip())
 
