@@ -65,6 +65,12 @@ def start_workspace(project: Project, name: str | None = None) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.display import check
+
+    problem = check()  # before Qt loads its X11 plugin and aborts on the first missing library
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 3
     app = make_app()
     try:
         project = open_project(args.project)
