@@ -20,6 +20,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     app.setApplicationDisplayName("annotator")
+    from annotator.qt import theme
+
+    theme.apply(app)  # light or dark, as the desktop is
     return app  # type: ignore[return-value]
 
 

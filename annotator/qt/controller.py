@@ -248,6 +248,19 @@ class DocumentController(QObject):
         """What a double click selects: the word ("Jong-un", "O'Brien"), on token boundaries."""
         return self.tokens().word_at(pos) if self.document else None
 
+    def headline(self) -> tuple[int, int] | None:
+        """The range of the text's first line when it is the document's title (set apart on screen)."""
+        d = self.document
+        if d is None or not d.title:
+            return None
+        start = len(d.text) - len(d.text.lstrip())
+        end = d.text.find("\n", start)
+        end = len(d.text) if end < 0 else end
+        line = d.text[start:end].strip()
+        if not line or line != d.title.strip():
+            return None
+        return start, start + len(d.text[start:end].rstrip())
+
     def stance(self) -> Label | None:
         if self.document is None or self._stance is None:
             return None

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.text_view.setObjectName("documentText")
         self.text_view.token_at = self.controller.word_at  # a double click selects a word ("Jong-un")
         self.text_view.edge_editing = True  # the selected span's edges can be dragged
+        self.text_view.set_paragraph_layout()  # room between paragraphs of dense scraped text
         self.find_bar = FindBar()
         self.find_bar.hide()
         centre = QWidget()
@@ -360,6 +361,8 @@ class MainWindow(QMainWindow):
         self.jump_span_action = A("&Jump to span list", self.span_list.setFocus, "Ctrl+L", go)
         self.focus_docs_action = A("&Document list", self.doc_list.setFocus, "Ctrl+Shift+L", go)
         self.focus_text_action = A("Document &text", self.text_view.setFocus, "Ctrl+E", go)
+        self.jump_inconsistent_action = A("Same text, other &label", lambda: self.jump_to_inconsistent(), "Ctrl+J", go,
+                                          "Where you labelled the selected span's text differently (⚠ in the span list)")
         self.clear_span_action = A("Clear span selection", self.clear_current_span, "Escape")
 
         self.help_action = A("&Keyboard shortcuts", self.show_shortcuts, ["F1", "?"], "&Help")
@@ -445,6 +448,10 @@ class MainWindow(QMainWindow):
         self.text_view.spanEdgeDragged.connect(self._on_edge_dragged)
         self.text_view.cursorPositionCp.connect(self._show_position)
         self.span_list.spanActivated.connect(lambda sid: self.select_span(sid, scroll=True))
+        from annotator.qt.consistency import ConsistencyHints
+
+        self.consistency = ConsistencyHints(self, self)
+        self.span_list.jumpRequested.connect(lambda sid: self.jump_to_inconsistent(sid))
         self.stance_panel.claimStanceChosen.connect(self._set_claim_stance)
         self.stance_panel.claimantChosen.connect(self._set_claimant)
         self.find_bar.edit.textChanged.connect(lambda _t: self.find(0))
@@ -569,18 +576,39 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, document_id: int) -> None:
         c = self.controller
-        self.text_view.set_text(c.document.text)
+        self.text_view.set_text(c.document.text, headline=c.headline())
         self.text_view.set_spans([c.render(s) for s in c.spans.values()])
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
         if c.loading:
             self.span_count_label.setText("loading spans…")
+        else:
+            self.consistency.schedule()
+
+    def jump_to_inconsistent(self, span_id: int | None = None) -> None:
+        """Ctrl+J: open the next place where this span's text carries another label of yours."""
+        sid = span_id if span_id is not None else self.text_view.current_span()
+        if sid is None:
+            hinted = [s.id for s in self.controller.sorted_spans() if s.id in self.consistency.hints]
+            sid = hinted[0] if hinted else None
+
+        def go(use) -> None:  # noqa: ANN001
+            self.select_document(use.document_id)
+            if self.controller.loading:
+                self.controller.spansLoaded.connect(lambda _d: self.select_span(use.span_id, scroll=True),
+                                                    Qt.ConnectionType.SingleShotConnection)
+            else:
+                self.select_span(use.span_id, scroll=True)
+
+        if not self.consistency.jump(sid, go):
+            self.statusBar().showMessage("No other label for this text: nothing to jump to.", 5000)
 
     def _on_spans_loaded(self, document_id: int) -> None:
         c = self.controller
         self.text_view.set_spans(c.rendered)
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
+        self.consistency.schedule()
         if self.find_bar.isVisible():
             self.find(0)
 
@@ -760,6 +788,7 @@ class MainWindow(QMainWindow):
         if added or removed:
             self.text_view.update_spans([c.render(s) for s in added], removed)
             self.span_list.apply(added, removed)
+            self.consistency.schedule()
         if self.text_view.current_span() in removed:
             self.select_span(None)
         self._refresh_side()

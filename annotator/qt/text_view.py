@@ -34,8 +34,8 @@ API
                                     a double click selects that range (the workspace: a word).
 ``view.edge_editing``               ``True``: the current span shows a handle at each edge; hovering
                                     one shows a resize cursor, dragging it emits ``spanEdgeDragged``.
-``view.set_paragraph_layout(...)``  spacing between paragraphs and a set-apart headline; display
-                                    only, the text and every offset stay as stored.
+``view.set_paragraph_layout(px)``   space between paragraphs; ``set_text(text, headline=(s, e))``
+                                    sets a headline apart; display only, text and offsets as stored.
 
 Signals: ``spanClicked(object)`` (id of the innermost span under a click, or ``None``),
 ``selectionRangeChanged(int, int)`` (code points), ``cursorPositionCp(int)``,
@@ -70,7 +70,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextLayout,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import OffsetMap
 
@@ -109,6 +109,25 @@ def readable_text_color(background: QColor) -> QColor:
     return QColor("#000000") if lum > 0.179 else QColor("#ffffff")
 
 
+class ReadingLayout(QPlainTextDocumentLayout):
+    """The plain-text layout with room between paragraphs: a paragraph (a line of the text)
+    followed by another gets ``spacing`` pixels below it, so dense scraped text with no blank
+    lines reads as paragraphs. Display only: the text, its lines and every offset are unchanged
+    (QPlainTextEdit ignores block margins, so the space is added to the block's bounding rect)."""
+
+    def __init__(self, document) -> None:  # noqa: ANN001
+        super().__init__(document)
+        self.spacing = 0.0
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        r = super().blockBoundingRect(block)
+        if self.spacing and block.length() > 1:
+            nxt = block.next()
+            if nxt.isValid() and nxt.length() > 1:
+                r.setHeight(r.height() + self.spacing)
+        return r
+
+
 class SpanTextView(QPlainTextEdit):
     spanClicked = Signal(object)
     selectionRangeChanged = Signal(int, int)
@@ -122,6 +141,9 @@ class SpanTextView(QPlainTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                      | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setUndoRedoEnabled(False)
+        self._reading = ReadingLayout(self.document())
+        self.document().setDocumentLayout(self._reading)
+        self._headline: tuple[int, int] | None = None
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setMouseTracking(True)
         self.token_at: Callable[[int], tuple[int, int] | None] | None = None
@@ -143,16 +165,43 @@ class SpanTextView(QPlainTextEdit):
                                                                          self._map.utf16_length))))
 
     # ------------------------------------------------------------------ text
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, headline: tuple[int, int] | None = None) -> None:
+        """Show ``text``; ``headline`` (a code-point range, display only) is set apart."""
         self._text = text
+        self._headline = headline
         self._map = OffsetMap(text)
         self._formatted.clear()
         self._current = None
         self.setPlainText(text)  # plain text: HTML in the input shows as literal characters
+        self._apply_headline()
         self._format_visible()
 
     def text(self) -> str:
         return self._text
+
+    # ------------------------------------------------------------------ reading comfort (display only)
+    def set_paragraph_layout(self, spacing: float | None = None) -> None:
+        """Space between paragraphs (``None``: 0.6 of a line; 0: none), for this and later texts.
+        The text and every offset stay exactly as stored."""
+        self._reading.spacing = round(self.fontMetrics().lineSpacing() * 0.6) if spacing is None else spacing
+        self.document().markContentsDirty(0, self.document().characterCount())
+        self.viewport().update()
+
+    def headline(self) -> tuple[int, int] | None:
+        return self._headline
+
+    def _apply_headline(self) -> None:
+        doc = self.document()
+        h = self._headline
+        if h is None or not 0 <= h[0] < h[1] <= self._map.length:
+            return
+        fmt = QTextCharFormat()
+        fmt.setFontWeight(700)
+        fmt.setFontPointSize(self.font().pointSizeF() * 1.3)
+        c = QTextCursor(doc)
+        c.setPosition(self._map.to_utf16(h[0]))
+        c.setPosition(self._map.to_utf16(h[1]), QTextCursor.MoveMode.KeepAnchor)
+        c.mergeCharFormat(fmt)
 
     @property
     def offset_map(self) -> OffsetMap:
@@ -552,10 +601,11 @@ class SpanTextView(QPlainTextEdit):
         color = self.palette().highlight().color()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
-        for r in self._edge_rects(s).values():
+        for edge, r in self._edge_rects(s).items():
             x = r.center().x()
-            painter.drawRoundedRect(QRectF(x - 1.5, r.top(), 3, r.height()), 1.5, 1.5)
-            painter.drawEllipse(QPointF(x, r.top()), 3, 3)
+            painter.drawRoundedRect(QRectF(x - 1.5, r.top() - 1, 3, r.height() + 2), 1.5, 1.5)
+            # a knob like a touch selection handle: above the start, below the end
+            painter.drawEllipse(QPointF(x, r.top() - 3 if edge == "start" else r.bottom() + 3), 4, 4)
         if self._drag is not None and self._drag_pos is not None:
             c = QTextCursor(self.document())
             c.setPosition(self._map.to_utf16(self._drag_pos))
