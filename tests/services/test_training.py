@@ -222,17 +222,16 @@ def test_cancel_leaves_no_model(trained):
     assert [p.name for p in store.models_dir(project).iterdir()] == ["first"]
 
 
-def test_train_curve_and_a_base_pipeline(trained):
+def test_a_base_pipeline_is_trained_further(trained):
     project, info = trained
-    curved = train_model(project, TrainOptions(settings=FitSettings(max_steps=10, eval_frequency=5),
-                                               components=["ner"], base=str(info.model_path),
-                                               curve=(0.25, 0.5, 0.75, 1.0), name="curve"))
-    assert [p["share"] for p in curved.curve] == [0.25, 0.5, 0.75, 1.0]
-    assert [p["documents"] for p in curved.curve] == [12, 24, 36, 48]
-    assert curved.base == str(info.model_path) and curved.components == ["ner"]
-    # the base's trained ner was sourced: after 20 more steps it still finds the entities
-    assert Evaluation.from_dict(curved.scores).total("entity").f > 0.5
-    assert store.delete_model(project, "curve").name == "curve"
+    based = train_model(project, TrainOptions(settings=FitSettings(max_steps=10, eval_frequency=5),
+                                              components=["ner"], base=str(info.model_path), name="based"))
+    assert based.base == str(info.model_path) and based.components == ["ner"]
+    cfg = (based.path / "config.cfg").read_text()
+    assert f'source = "{info.model_path}"' in cfg
+    # the base's trained ner was sourced: after 10 more steps it still finds the entities
+    assert Evaluation.from_dict(based.scores).total("entity").f > 0.5
+    assert store.delete_model(project, "based").name == "based"
     assert [m.name for m in store.list_models(project)] == ["first"]
 
 

@@ -124,8 +124,8 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
             held_set = set(held)
             train = [d for i, d in enumerate(docs) if i not in held_set]
             refs = [docs[i] for i in held]
-            tr = _data.write_docs(train, tmp / f"train-{f}.spacy")
-            dv = _data.write_docs(refs, tmp / f"dev-{f}.spacy")
+            tr = _data.write_lean(train, tmp / f"train-{f}.spacy", [ENTITY_KEY])
+            dv = _data.write_lean(refs, tmp / f"dev-{f}.spacy", [ENTITY_KEY])
             out = fit(cfg, tr, dv, tmp / f"fold-{f}",
                       step=counting_step(steps, progress, cancelled, f * steps, k * steps, f"fold {f + 1} of {k}: "))
             import spacy
