@@ -25,7 +25,7 @@ def _open(qtbot, w):
     return tw
 
 
-def _wait(qtbot, tw, timeout=180000):
+def _wait(qtbot, tw, timeout=900000 if SHOTS else 180000):
     qtbot.waitUntil(lambda: tw.task is None or tw.task.done.is_set(), timeout=timeout)
     qtbot.waitUntil(lambda: tw.task is None, timeout=10000)
 
@@ -40,7 +40,7 @@ def test_train_see_scores_and_curve_use_for_suggestions(qtbot, open_window, proj
     w = open_window(project, "lead")
     tw = _open(qtbot, w)
     assert tw.models.count() == 0 and "No model yet" in tw.message.text()
-    tw.steps.setValue(30)
+    tw.steps.setValue(300 if SHOTS else 30)  # the pictures show a model worth looking at
     tw.curve.setChecked(True)
     qtbot.mouseClick(tw.train_button, Qt.MouseButton.LeftButton)
     _wait(qtbot, tw)
@@ -128,7 +128,7 @@ def test_likely_mistakes_open_fix_dismiss(qtbot, open_window, project):
     tw = _open(qtbot, w)
     tw.view.setCurrentIndex(tw.view.findData("annotator:ann"))
     tw.folds.setValue(2)
-    tw.mistake_steps.setValue(60)
+    tw.mistake_steps.setValue(200 if SHOTS else 60)
     qtbot.mouseClick(tw.find_button, Qt.MouseButton.LeftButton)
     _wait(qtbot, tw)
     assert tw.tabs.currentIndex() == 2

@@ -257,7 +257,7 @@ class TrainWindow(QWidget):
             self.task = None
             self._say("Cancelled: nothing was stored.")
 
-    def _run(self, work, done, title: str) -> None:  # noqa: ANN001
+    def _run(self, work, done, title: str) -> None:
         self.task = run_task(work, on_done=done, on_error=self._failed, on_cancel=self._cancelled,
                              parent=self, title=title)
 

@@ -28,7 +28,14 @@ from typing import Any
 
 from annotator.services.training import data as _data
 from annotator.services.training.evaluate import predict
-from annotator.services.training.fit import ENTITY_KEY, FitSettings, TrainingError, counting_step, fit, make_config
+from annotator.services.training.fit import (
+    ENTITY_KEY,
+    FitSettings,
+    TrainingError,
+    counting_step,
+    fit,
+    make_config,
+)
 from annotator.storage import Project
 
 Progress = Callable[[int, int, str], None]
@@ -194,7 +201,8 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
         quality = get_label_quality_scores(given, probs, method="self_confidence")
         for r, (f, i, _l, _row) in enumerate(cat_rows):
             best = int(probs[r].argmax())
-            report.items.append(Mistake("stance", doc_id(i), title(i), 0, 0, title(i), classes[given[r]],
+            opening = " ".join(docs[i].text[:120].split())
+            report.items.append(Mistake("stance", doc_id(i), title(i), 0, 0, opening, classes[given[r]],
                                         classes[best], float(probs[r, best]), float(quality[r]),
                                         best != given[r], f))
     for f, i, sp, p in missing:

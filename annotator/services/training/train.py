@@ -21,7 +21,14 @@ from typing import Any
 from annotator.services.training import data as _data
 from annotator.services.training import store
 from annotator.services.training.evaluate import Evaluation, evaluate
-from annotator.services.training.fit import CLAIM_KEY, FitSettings, TrainingError, counting_step, fit, make_config
+from annotator.services.training.fit import (
+    CLAIM_KEY,
+    FitSettings,
+    TrainingError,
+    counting_step,
+    fit,
+    make_config,
+)
 from annotator.storage import Project
 
 Progress = Callable[[int, int, str], None]
@@ -94,7 +101,7 @@ def train_model(project: Project, opts: TrainOptions, *, progress: Progress | No
         for i, share in enumerate(runs):
             n = max(1, math.ceil(share * len(train_docs)))
             part = _data.write_lean([train_docs[j] for j in sorted(order[:n])], tmp / f"train-{i}.spacy", keys)
-            what = f"{int(round(share * 100))} % of the data: " if len(runs) > 1 else ""
+            what = f"{round(share * 100)} % of the data: " if len(runs) > 1 else ""
             out = fit(cfg, part, dev_lean, tmp / f"run-{i}",
                       step=counting_step(steps, progress, cancelled, i * steps, len(runs) * steps, what))
             nlp = _load(out)
