@@ -81,6 +81,9 @@ def test_training_stores_a_model_with_its_view_hash_scores_and_date(trained):
     docs = {part: D.read_docs(info.path / "data" / f"{part}.spacy", "en") for part in ("train", "dev")}
     assert D.data_hash(docs) == info.data_hash
     assert [m.name for m in store.list_models(project)] == ["first"]
+    # the stored config is spaCy's own, runnable with plain `spacy train` (no callback of ours)
+    cfg = (info.path / "config.cfg").read_text()
+    assert "before_update = null" in cfg and 'spans_key = "claim"' in cfg
     # no temporary folder left behind
     assert [p.name for p in store.models_dir(project).iterdir()] == ["first"]
 
