@@ -20,7 +20,7 @@ def test_planted_label_swaps_rank_first(project, capsys):
     assert len(truth) == 9
     steps = []
     report = find_mistakes(project, ViewChoice(gold=True), k=4, seed=0,
-                           settings=FitSettings(max_steps=100, eval_frequency=50),
+                           settings=FitSettings(max_steps=100, eval_frequency=100),
                            progress=lambda d, t, m: steps.append((d, t)))
     assert report.folds == 4 and report.documents == 120
     assert steps[-1] == (400, 400)  # 4 folds of 100 steps, reported as one bar

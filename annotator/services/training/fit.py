@@ -145,6 +145,28 @@ def fit(config: Any, train_path: Path, dev_path: Path, out: Path, *, step: Step 
     return best
 
 
+def fit_in_memory(config: Any, train_path: Path, dev_path: Path, *, step: Step | None = None) -> Any:
+    """Train with spaCy's loop and return the trained ``Language`` (the last step's weights)
+    without writing checkpoints: for short-lived models such as the k-fold ones."""
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train
+
+    _register()
+    config = config.copy()
+    config["paths"]["train"] = str(train_path)
+    config["paths"]["dev"] = str(dev_path)
+    config["training"]["before_update"] = {"@callbacks": CALLBACK}
+    previous = getattr(_hooks, "step", None)
+    _hooks.step = step
+    log = io.StringIO()
+    try:
+        nlp = init_nlp(config)
+        nlp, _ = train(nlp, None, stdout=log, stderr=log)
+    finally:
+        _hooks.step = previous
+    return nlp
+
+
 def counting_step(total: int, progress: Callable[[int, int, str], None] | None,
                   cancelled: Callable[[], bool] | None, done_before: int = 0, grand_total: int | None = None,
                   what: str = "") -> Step:

@@ -19,7 +19,6 @@ annotation has nothing are listed too ("missing"), with quality 1 − the model'
 from __future__ import annotations
 
 import random
-import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -33,7 +32,7 @@ from annotator.services.training.fit import (
     FitSettings,
     TrainingError,
     counting_step,
-    fit,
+    fit_in_memory,
     make_config,
 )
 from annotator.storage import Project
@@ -133,11 +132,8 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
             refs = [docs[i] for i in held]
             tr = _data.write_lean(train, tmp / f"train-{f}.spacy", [ENTITY_KEY])
             dv = _data.write_lean(refs, tmp / f"dev-{f}.spacy", [ENTITY_KEY])
-            out = fit(cfg, tr, dv, tmp / f"fold-{f}",
-                      step=counting_step(steps, progress, cancelled, f * steps, k * steps, f"fold {f + 1} of {k}: "))
-            import spacy
-
-            nlp = spacy.load(out)
+            nlp = fit_in_memory(cfg, tr, dv, step=counting_step(steps, progress, cancelled, f * steps, k * steps,
+                                                                f"fold {f + 1} of {k}: "))
             preds = predict(nlp, refs)
             if ents:
                 labels = list(nlp.get_pipe(SPANCAT).labels) + [NOT_AN_ENTITY]
@@ -155,7 +151,6 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
                 for i, (pred, ref) in enumerate(zip(preds, refs)):
                     if any(v == 1.0 for v in ref.cats.values()):
                         cat_rows.append((f, held[i], tlabels, numpy.array([pred.cats.get(lab, 0.0) for lab in tlabels])))
-            shutil.rmtree(tmp / f"fold-{f}", ignore_errors=True)
     report = MistakeReport(folds=k, documents=len(docs), view=view.name)
     ids: dict[int, int | None] = {}
 
