@@ -42,3 +42,28 @@ def test_planted_label_swaps_rank_first(project, capsys):
     # the whole report is ordered by quality, lowest (most likely wrong) first
     assert [m.quality for m in report.items] == sorted(m.quality for m in report.items)
     assert {m.kind for m in report.items} >= {"label", "stance"}
+
+
+def test_label_quality_is_cleanlabs_self_confidence(monkeypatch):
+    """The fallback for a bundle without cleanlab gives cleanlab's own figures."""
+    import builtins
+
+    import numpy
+    from cleanlab.rank import get_label_quality_scores
+
+    from annotator.services.training.mistakes import label_quality
+
+    rng = numpy.random.default_rng(0)
+    probs = rng.dirichlet(numpy.ones(4), size=50)
+    given = rng.integers(0, 4, size=50)
+    ours = label_quality(given, probs)
+    assert numpy.allclose(ours, get_label_quality_scores(given, probs, method="self_confidence"))
+    real_import = builtins.__import__
+
+    def no_cleanlab(name, *args, **kwargs):
+        if name.startswith("cleanlab"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cleanlab)
+    assert numpy.allclose(label_quality(given, probs), ours)

@@ -103,7 +103,6 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
                   settings: FitSettings | None = None, min_missing: float = 0.9,
                   progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> MistakeReport:
     import numpy
-    from cleanlab.rank import get_label_quality_scores
 
     settings = settings or FitSettings(max_steps=400, eval_frequency=100)
     if k < 2:
@@ -176,7 +175,7 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
             given[r] = col[sp.label_]
         probs = numpy.clip(probs, 1e-12, None)
         probs /= probs.sum(axis=1, keepdims=True)
-        quality = get_label_quality_scores(given, probs, method="self_confidence")
+        quality = label_quality(given, probs)
         for r, (f, i, sp, _l, _row) in enumerate(ent_rows):
             best = int(probs[r].argmax())
             report.items.append(Mistake("label", doc_id(i), title(i), sp.start_char, sp.end_char, sp.text, sp.label_,
@@ -193,7 +192,7 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
             given[r] = col[max(docs[i].cats.items(), key=lambda kv: kv[1])[0]]
         probs = numpy.clip(probs, 1e-12, None)
         probs /= probs.sum(axis=1, keepdims=True)
-        quality = get_label_quality_scores(given, probs, method="self_confidence")
+        quality = label_quality(given, probs)
         for r, (f, i, _l, _row) in enumerate(cat_rows):
             best = int(probs[r].argmax())
             opening = " ".join(docs[i].text[:120].split())
@@ -205,6 +204,19 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
                                     sp.label_, p, 1.0 - p, True, f))
     report.items.sort(key=lambda m: (m.quality, m.document_id or 0, m.start))
     return report
+
+
+def label_quality(given: Any, probs: Any) -> Any:
+    """cleanlab's label quality score (self-confidence) of each item: low means likely wrong.
+    Without cleanlab (the desktop bundle leaves pandas out), the same figure, computed here:
+    the probability given to the annotated label (a test checks they are equal)."""
+    try:
+        from cleanlab.rank import get_label_quality_scores
+    except ImportError:
+        import numpy
+
+        return probs[numpy.arange(len(given)), given]
+    return get_label_quality_scores(given, probs, method="self_confidence")
 
 
 def precision_at_k(ranked: Sequence[Mistake], truth: set[tuple[int, int, int]], k: int) -> float:
