@@ -234,6 +234,9 @@ class MainWindow(QMainWindow):
     def selection(self) -> tuple[int, int]:
         return self.text_view.selected_range()
 
+    def select_text(self, start: int, end: int) -> None:
+        self.text_view.select_range(start, end)
+
     def current_span(self) -> int | None:
         return self.text_view.current_span()
 

@@ -52,7 +52,7 @@ from annotator.services.training.evaluate import LAYERS, Evaluation
 from annotator.services.training.fit import FitSettings
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
     from annotator.services.training.mistakes import Mistake, MistakeReport
     from annotator.services.training.uncertainty import Uncertain
 
@@ -70,7 +70,7 @@ def _view_box(chart: QChartView | None = None, name: str = "") -> QChartView:
 class TrainWindow(QWidget):
     """The training window (one per main window)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window, Qt.WindowType.Window)
         self.setObjectName("trainWindow")
         self.setWindowTitle("Train model")
@@ -307,7 +307,7 @@ class TrainWindow(QWidget):
     def use_for_suggestions(self) -> None:
         if self.model is None:
             return
-        pre = getattr(self.main, "preannotate", None)
+        pre = self.main.feature("preannotate")
         if pre is None:
             self._say("Suggestions are not available in this window.")
             return
@@ -510,11 +510,9 @@ class TrainWindow(QWidget):
             return
         w = self.main
         if w.current_document_id != document_id:
-            w._select_in_list(document_id)
-            if w.current_document_id != document_id:
-                w.open_document(document_id)
+            w.select_document(document_id)
         if start is not None and end is not None and end > start:
-            w.text_view.select_range(start, end)
+            w.select_text(start, end)
         w.activateWindow()
 
     def open_mistake(self, item: QTreeWidgetItem | None = None) -> None:

@@ -20,7 +20,7 @@ SHOTS = os.environ.get("ANNOTATOR_SCREENSHOTS")  # a folder: save the pictures t
 
 def _open(qtbot, w):
     qtbot.keyClick(w, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    tw = w.train_feature.train_window
+    tw = w.feature("train").train_window
     assert tw is not None and tw.isVisible()
     return tw
 
@@ -87,7 +87,7 @@ def test_train_see_scores_and_curve_use_for_suggestions(qtbot, open_window, proj
 
     # the model as a suggestion source: run on the document, accept with Y
     qtbot.mouseClick(tw.use_button, Qt.MouseButton.LeftButton)
-    assert w.preannotate.model == str(info.model_path)
+    assert w.feature("preannotate").model == str(info.model_path)
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
     w.text_view.setFocus()

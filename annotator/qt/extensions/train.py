@@ -12,12 +12,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
     from annotator.qt.train_window import TrainWindow
 
 
 class TrainFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("trainFeature")
         self.window = window
@@ -40,5 +40,5 @@ class TrainFeature(QObject):
         return self.train_window
 
 
-def install(window: MainWindow) -> None:
-    window.train_feature = TrainFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("train", TrainFeature(window))
