@@ -45,7 +45,6 @@ from annotator.storage import views
 ALIASES = {f.name: f.key for f in INTERCHANGE if f.name != f.key}  # the CSV of spans registers as "spans_csv"
 SPLIT_NAMES = ("train", "dev", "test")
 BATCH = 500
-SUGGESTION_ORIGINS = ("pattern", "model")  # = annotator.services.preannotate.SUGGESTION_ORIGINS
 
 Progress = Callable[[int, int, str], None]
 
