@@ -239,7 +239,7 @@ def _parse_ann(ann: str, text: str, where: str) -> tuple[Record | None, list[Inp
             return ids[ref]
         why = ("was left out" if ref in dropped else
                "is an event or other annotation with no place here" if ref[:1] in "ER*#N" else "is not in the file")
-        errors.append(InputError(f"{what} refers to {ref}, which {why}: left out", at))
+        errors.append(InputError(f"{what} refers to {ref}, which {why}: the {what.split()[0]} is left out", at))
         return None
 
     # pass 2: everything that points at the spans

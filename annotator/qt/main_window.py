@@ -230,8 +230,14 @@ class MainWindow(QMainWindow):
             for d in document_ids:
                 self.doc_model.refresh_row(d)
 
+    def add_text_header(self, widget: QWidget) -> None:
+        self.text_view.parentWidget().layout().insertWidget(0, widget)
+
     def selection(self) -> tuple[int, int]:
         return self.text_view.selected_range()
+
+    def select_text(self, start: int, end: int) -> None:
+        self.text_view.select_range(start, end)
 
     def current_span(self) -> int | None:
         return self.text_view.current_span()
