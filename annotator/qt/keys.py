@@ -61,7 +61,7 @@ def window_shortcuts(window: QWidget) -> list[Shortcut]:
                 actions += _menu_actions(menu, _plain(top.text()))
     actions += [(a, "") for a in window.actions()]
     for w in window.findChildren(QWidget):
-        if w.window() is window:
+        if QWidget.window(w) is window:  # (a feature widget may keep its host as `.window`)
             actions += [(a, "") for a in w.actions()]
     for a, where in actions:
         if id(a) in seen or a.isSeparator():
@@ -71,7 +71,7 @@ def window_shortcuts(window: QWidget) -> list[Shortcut]:
             if not seq.isEmpty():
                 out.append(Shortcut(_portable(seq), _plain(a.text()), where))
     for w in window.findChildren(QLabel) + window.findChildren(QAbstractButton):
-        if w.window() is not window:
+        if QWidget.window(w) is not window:
             continue
         if isinstance(w, QLabel) and w.buddy() is None:
             continue  # a label's mnemonic works only with a buddy
