@@ -18,10 +18,9 @@ import sys
 from collections.abc import Sequence
 
 import annotator
-from sqlalchemy.exc import DBAPIError
-
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.paths import PROJECT_SUFFIX
+from annotator.storage.errors import DatabaseError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_PROJECT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -76,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnnotatorError as e:
         print(f"annotator: {e}", file=sys.stderr)
         return EXIT_PARTIAL
-    except DBAPIError as e:  # e.g. a team server's row-level security or grants said no
+    except DatabaseError as e:  # e.g. a team server's row-level security or grants said no
         reason = (str(e.orig) if e.orig is not None else str(e)).strip().splitlines()[0]
         print(f"annotator: the database refused: {reason}", file=sys.stderr)
         return EXIT_PROJECT
