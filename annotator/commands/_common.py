@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import ProjectError, ProjectReadOnlyError
 from annotator.paths import default_project_path
-from annotator.storage import Project, postgres
+from annotator.storage import Project, db, postgres
 
 
 def add_project_arg(p: argparse.ArgumentParser, *, required: bool = False) -> None:
@@ -20,7 +21,20 @@ def add_project_arg(p: argparse.ArgumentParser, *, required: bool = False) -> No
                         "folder)")
 
 
-def open_project(args: argparse.Namespace, *, create: bool = False) -> Project:
+def open_project(args: argparse.Namespace, *, create: bool = False, write: bool = False) -> Project:
+    """The project a command works on. ``create``: make it if there is no file (an existing
+    file is opened, never replaced: an empty or foreign one is refused untouched); ``write``:
+    the command will change it, so a read-only file is refused now, before any work, with
+    "read-only: PATH …" (exit 3). Read commands open a read-only file read-only."""
+    project = _open(args, create)
+    if write and project.read_only:
+        project.close()
+        reason = db.read_only_reason(project.engine) or f"read-only: {project.path}"
+        raise ProjectReadOnlyError(f"{reason}; nothing was changed")
+    return project
+
+
+def _open(args: argparse.Namespace, create: bool) -> Project:
     if postgres.is_url(getattr(args, "project", None)):
         project = Project.open(args.project)
         if create and not project.labels():
@@ -30,13 +44,13 @@ def open_project(args: argparse.Namespace, *, create: bool = False) -> Project:
             project.apply_schema(load_schema(default_schema_path()))
         return project
     path = Path(args.project) if getattr(args, "project", None) else default_project_path()
-    if create and not path.exists():
+    if create and not os.path.lexists(path):  # (lexists: a dangling link or a loop is refused, not replaced)
         from annotator.services.sample import default_schema_path
         from annotator.core.schema import load_schema
 
         print(f"annotator: creating project {path}", file=sys.stderr)
         return Project.create(path, load_schema(default_schema_path()))
-    if not path.exists():
+    if not os.path.lexists(path):
         raise ProjectError(f"{path}: no such project file (create one with 'annotator import … --project {path}')")
     return Project.open(path)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from annotator.commands._common import add_project_arg, open_project, progress_bar
-from annotator.services.importing import import_paths
+from annotator.services.importing import ImportStopped, import_paths
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,11 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = open_project(args, create=True)
+    project = open_project(args, create=True, write=True)
     try:
         with progress_bar("importing") as progress:
             report = import_paths(project, args.paths, fmt=args.format, text_column=args.text_column,
                                   annotator=args.as_annotator, add_labels=args.add_labels, progress=progress)
+    except ImportStopped as e:  # the refusals so far, what was stored, then the one sentence (exit 3)
+        for err in e.report.errors:
+            print(f"error: {err}", file=sys.stderr)
+        if not args.quiet:
+            print(e.report.summary())
+        raise
     finally:
         project.close()
     for err in report.errors:

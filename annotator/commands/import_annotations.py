@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from annotator.services.interchange import import_annotations
 
-    project = open_project(args, create=True)
+    project = open_project(args, create=True, write=True)
     try:
         extra = {"utf16": True} if args.utf16 else {}
         with progress_bar("importing annotations", unit="doc") as progress:

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_project(args) as project:
+    with open_project(args, write=True) as project:
         try:
             report = merge_bundles(project, args.bundles, add_documents=args.add_documents)
         except SchemaConflict as e:

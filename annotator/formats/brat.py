@@ -28,6 +28,7 @@ from annotator.core.errors import InputError
 from annotator.core.text import content_hash
 from annotator.formats import Format, register
 from annotator.formats._interchange import Interchange, check_offsets, open_text
+from annotator.formats.decoding import decode_bytes
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 
 _WORD = re.compile(r"\S+")
@@ -155,10 +156,13 @@ def read(path: Path, **_: object) -> Iterator[Record | InputError]:
     for ann in anns:
         txt = ann.with_suffix(".txt")
         try:
-            text = txt.read_bytes().decode("utf-8-sig")
-            body = ann.read_bytes().decode("utf-8-sig")
+            text = decode_bytes(txt.read_bytes(), str(txt))  # UTF-8 (BOM optional), UTF-16/32 with a BOM
+            body = decode_bytes(ann.read_bytes(), str(ann))
         except OSError as e:
             yield InputError(f"cannot read: {e.strerror}", str(txt if not txt.exists() else ann))
+            continue
+        except InputError as e:
+            yield e
             continue
         except UnicodeDecodeError:
             yield InputError("is not UTF-8", str(ann))

@@ -28,6 +28,7 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.formats import Format, register
 from annotator.formats._interchange import Interchange, align, blank, open_text
+from annotator.formats.decoding import open_input
 from annotator.formats.records import ExportContext, Issue, RecSpan, Record
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -123,7 +124,7 @@ def read(path: Path, **_: object) -> Iterator[Record | InputError]:
     sent: list[tuple[str, str]] = []
     where = f"{path}:1"
     started = False
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    with open_input(path) as fh:  # UTF-8 (BOM optional), UTF-16/32 with a BOM
         for n, line in enumerate(fh, start=1):
             line = line.rstrip("\r\n")
             if line.startswith("-DOCSTART-"):
