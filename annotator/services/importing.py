@@ -7,8 +7,10 @@ files again skips what is there (deduplication by content hash).
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -88,8 +90,26 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputErr
         elif p.is_file():
             files.append(p)
         else:
-            errors.append(InputError("no such file or folder", str(p)))
+            errors.append(InputError(_not_a_file(p), str(p)))
     return files, errors
+
+
+def _not_a_file(p: Path) -> str:
+    """Why ``p`` (neither a file nor a folder) is not read: a FIFO would block the import and a
+    device would be read forever, so they are refused by name, as is a symbolic link loop."""
+    try:
+        mode = os.stat(p).st_mode
+    except FileNotFoundError:
+        return f"a symbolic link to a missing file ({os.readlink(p)})" if os.path.islink(p) else "no such file or folder"
+    except OSError as e:
+        return "a symbolic link loop, not a file" if e.errno == errno.ELOOP else f"cannot be read ({e.strerror})"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file; not read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file; not read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file; not read"
+    return "not a regular file; not read"
 
 
 def _prepare(doc: NewDocument) -> NewDocument:
@@ -164,7 +184,7 @@ class Importer:
             self.stored_through = batch[-1].origin
 
     def _stopped(self, batch: list[NewDocument], report: ImportReport, why: str) -> ImportStopped:
-        why = why.split("; the last change was not stored")[0].split("; nothing was changed")[0]
+        why = why.split("; everything committed before")[0].split("; nothing was changed")[0]
         first, last = batch[0].origin or "?", batch[-1].origin or "?"
         kept = (f"{report.added:,} documents were stored before it, through {self.stored_through}"
                 if report.added and self.stored_through else
@@ -174,6 +194,16 @@ class Importer:
                              "this is fixed: documents already stored are skipped", report)
 
     def _store(self, batch: list[NewDocument], report: ImportReport) -> None:
+        # counted into a scratch report and added to ``report`` only once the commit returned: a
+        # commit that fails (full disk) must not be counted as stored
+        done = ImportReport()
+        self._write_batch(batch, done)
+        report.duplicates += done.duplicates
+        report.document_ids.extend(done.document_ids)
+        report.spans += done.spans
+        report.added += done.added
+
+    def _write_batch(self, batch: list[NewDocument], report: ImportReport) -> None:
         now = time.time()
         annotator_id = self._annotator() if any(d.spans for d in batch) else None
         with self.project.write() as c:

@@ -206,13 +206,14 @@ def _write_backup(src: Path, dest: Path) -> Path:
         tmp.unlink(missing_ok=True)
         return _copy_checked(src, tmp, dest)
     except (OSError, sqlite3.Error) as e:
+        message = _write_failed(src, dest, e)  # (before the clean-up frees space again)
         tmp.unlink(missing_ok=True)
         for d in made:  # innermost first
             try:
                 d.rmdir()
             except OSError:
                 break
-        raise ProjectError(_write_failed(src, dest, e)) from None
+        raise ProjectError(message) from None
 
 
 def _write_failed(src: Path, dest: Path, e: BaseException) -> str:
@@ -220,12 +221,25 @@ def _write_failed(src: Path, dest: Path, e: BaseException) -> str:
     if getattr(e, "errno", None) == errno.ENOSPC or "disk is full" in low or \
             (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_FULL:
         why = "the disk is full"
+    elif isinstance(e, sqlite3.Error) and _free_bytes(dest.parent) == 0:
+        why = f"the disk is full ({e})"  # SQLite says "disk I/O error" when it cannot grow a file
     elif isinstance(e, OSError) and e.strerror:
         why = e.strerror[0].lower() + e.strerror[1:]
     else:
         why = str(e)
     return (f"cannot write {dest}: {why}; {src} was not changed, and no partial copy was kept"
-            + (". Free some space and try again" if why == "the disk is full" else ""))
+            + (". Free some space and try again" if why.startswith("the disk is full") else ""))
+
+
+def _free_bytes(folder: Path) -> int | None:
+    for d in (folder, *folder.parents):
+        if d.exists():
+            try:
+                st = os.statvfs(d)
+            except (OSError, AttributeError):
+                return None
+            return st.f_bavail * st.f_frsize
+    return None
 
 
 def _copy_checked(src: Path, tmp: Path, dest: Path) -> Path:

@@ -158,13 +158,13 @@ def problem_sentence(path: Path | str, err: BaseException) -> str:
                 f"{path}' and restore the newest good backup with 'annotator check --project {path} "
                 "--restore latest'")
     if code == sqlite3.SQLITE_FULL or "disk is full" in low or getattr(orig, "errno", None) == errno.ENOSPC:
-        return (f"{path}: the disk is full ({reason}); the last change was not stored, everything committed "
-                "before it is kept. Free some space and try again")
+        return (f"{path}: the disk is full ({reason}); everything committed before is kept, the change under "
+                "way was not stored. Free some space and try again")
     if code == sqlite3.SQLITE_READONLY or "readonly database" in low:
         return f"read-only: {path} cannot be written ({reason}); nothing was changed"
     if code == sqlite3.SQLITE_IOERR or "disk i/o error" in low:
-        return (f"{path}: the disk reported an I/O error ({reason}); the last change was not stored, "
-                "everything committed before it is kept. Check the disk, then run 'annotator check'")
+        return (f"{path}: the disk reported an I/O error ({reason}; a full disk causes this too); everything "
+                "committed before is kept. Free some space or check the disk, then run 'annotator check'")
     return f"{path}: {reason}"
 
 
