@@ -21,6 +21,14 @@ def add_project_arg(p: argparse.ArgumentParser, *, required: bool = False) -> No
                         "folder)")
 
 
+def add_new_project_args(p: argparse.ArgumentParser) -> None:
+    """Options for a project this command creates (they do nothing to an existing one)."""
+    p.add_argument("--stance-target", metavar="TEXT",
+                   help="a new project's stance target: what articles are FAVOR/AGAINST (default: the schema "
+                        "file's, or none; set it later with 'annotator labels import')")
+    p.add_argument("--schema", metavar="FILE", help="a new project's label schema (JSON; default: the news labels)")
+
+
 def open_project(args: argparse.Namespace, *, create: bool = False, write: bool = False) -> Project:
     """The project a command works on. ``create``: make it if there is no file (an existing
     file is opened, never replaced: an empty or foreign one is refused untouched); ``write``:
@@ -38,18 +46,18 @@ def _open(args: argparse.Namespace, create: bool) -> Project:
     if postgres.is_url(getattr(args, "project", None)):
         project = Project.open(args.project)
         if create and not project.labels():
-            from annotator.core.schema import load_schema
-            from annotator.services.sample import default_schema_path
+            from annotator.services.sample import new_project_schema
 
-            project.apply_schema(load_schema(default_schema_path()))
+            project.apply_schema(new_project_schema(getattr(args, "stance_target", None),
+                                                    getattr(args, "schema", None)))
         return project
     path = Path(args.project) if getattr(args, "project", None) else default_project_path()
     if create and not os.path.lexists(path):  # (lexists: a dangling link or a loop is refused, not replaced)
-        from annotator.services.sample import default_schema_path
-        from annotator.core.schema import load_schema
+        from annotator.services.sample import new_project_schema
 
+        schema = new_project_schema(getattr(args, "stance_target", None), getattr(args, "schema", None))
         print(f"annotator: creating project {path}", file=sys.stderr)
-        return Project.create(path, load_schema(default_schema_path()))
+        return Project.create(path, schema)
     if not os.path.lexists(path):
         raise ProjectError(f"{path}: no such project file (create one with 'annotator import … --project {path}')")
     return Project.open(path)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from annotator.core.errors import ProjectError
 from annotator.commands._common import add_project_arg, open_project, progress_bar
+from annotator.formats.units import UNITS
 from annotator.services.exporting import ExportOptions, OutputExists, export
 
 FORMATS = ("spacy", "prodigy", "doccano", "conll", "brat", "csv", "native")
@@ -54,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shard-size", type=int, default=0, metavar="DOCS",
                    help="spacy: write a folder of .spacy files of this many documents each (bounded memory)")
     p.add_argument("--language", help="spaCy language of the blank tokenizer (default: the project's)")
+    p.add_argument("--offsets", choices=UNITS, default=None,
+                   help="doccano: the unit to count offsets in (default utf16, what doccano's front end counts)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=run)
@@ -63,12 +66,15 @@ def run(args: argparse.Namespace) -> int:
     if args.stratify and not args.split:
         print("annotator: --stratify needs --split", file=sys.stderr)
         return 2
+    if args.offsets and args.format != "doccano":
+        print("annotator: --offsets applies to --format doccano only", file=sys.stderr)
+        return 2
     project = open_project(args)
     opts = ExportOptions(args.format, args.out, annotator=args.annotator, gold=args.gold, merged=args.merged,
                          split=args.split, seed=args.seed, stratify=args.stratify, align=args.align,
                          force=args.force, all_documents=args.all_documents, shard_docs=args.shard_size,
                          suggestions=args.include_suggestions,
-                         language=args.language)
+                         language=args.language, offsets=args.offsets or "utf16")
     existed = args.out.exists()
     try:
         with progress_bar("exporting", unit="doc") as progress:

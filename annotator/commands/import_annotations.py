@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from annotator.commands._common import add_project_arg, open_project, progress_bar
+from annotator.formats.units import UNITS
 
 FORMATS = ("spacy", "prodigy", "doccano", "conll", "brat", "csv", "native")
 
@@ -24,7 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pre", action="store_true", help="pre-annotations: origin 'import', statuses untouched")
     p.add_argument("--replace", action="store_true", help="replace the annotator's existing work on a document")
     p.add_argument("--add-labels", action="store_true", help="create labels the project does not have yet")
-    p.add_argument("--utf16", action="store_true", help="doccano: offsets count UTF-16 units (old front ends)")
+    p.add_argument("--offsets", choices=UNITS, default=None,
+                   help="doccano: the unit the file's offsets count (default utf16, as doccano's front end "
+                        "counts; codepoints or graphemes for files from other tools)")
+    p.add_argument("--utf16", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=run)
 
@@ -34,7 +38,10 @@ def run(args: argparse.Namespace) -> int:
 
     project = open_project(args, create=True, write=True)
     try:
-        extra = {"utf16": True} if args.utf16 else {}
+        if args.offsets and args.format != "doccano":
+            print("annotator: --offsets applies to --format doccano only", file=sys.stderr)
+            return 2
+        extra = {"offsets": args.offsets} if args.offsets else {}
         with progress_bar("importing annotations", unit="doc") as progress:
             report = import_annotations(project, args.path, args.format, annotator=args.as_annotator,
                                         mode="pre" if args.pre else "work", replace=args.replace,

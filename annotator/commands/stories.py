@@ -122,9 +122,17 @@ def run_flags(args: argparse.Namespace) -> int:
 
     with open_project(args) as project:
         board = story_board(project, args.story, _annotator(project, args.annotator).id)
+    n = sum(len(cs) for cs in board.claims.values())
+    claims = f"{n} claim{'s' if n != 1 else ''}"
+    if not board.flags:
+        print(f"no conflicting figures among {claims}")
+        return 0
     for f in board.flags:
         state = "confirmed" if f.confirmed else "to confirm"
         print(f"[{f.a.span_id}] ↔ [{f.b.span_id}]  {f.describe()}  ({state})")
+    confirmed = sum(f.confirmed for f in board.flags)
+    print(f"{len(board.flags)} pair{'s' if len(board.flags) != 1 else ''} of conflicting figures among {claims} "
+          f"({confirmed} confirmed)")
     return 0
 
 
@@ -151,7 +159,12 @@ def run_agreement(args: argparse.Namespace) -> int:
         return 0
     print("annotator a      annotator b      links a  links b   F1    F1 (any kind)")
     for p in res["pairs"]:
+        if p["f1"] is None:
+            print(f"{p['a']:<16} {p['b']:<16} {p['links_a']:>7} {p['links_b']:>8}  undefined ({p['undefined_reason']})")
+            continue
         print(f"{p['a']:<16} {p['b']:<16} {p['links_a']:>7} {p['links_b']:>8}  {p['f1']:.3f}  {p['f1_unlabelled']:.3f}")
     if res["mean_f1"] is not None:
         print(f"mean F1 over pairs with links: {res['mean_f1']:.3f}")
+    else:
+        print("no annotator linked any claims: link agreement is undefined")
     return 0

@@ -3,8 +3,9 @@ for link suggestions, and conflicting-figure detection.
 
 No SQL and no Qt here. Similarity is TF-IDF (scikit-learn) over word and character n-grams,
 plus the share of named entities two claims have in common; a conflict is two figures about
-the same quantity (same counted thing) whose intervals cannot both be true
-(see ``annotator.core.quantities``).
+the same quantity (same counted thing, same kind of event: troops sent vs troops killed are
+different quantities) whose intervals cannot both be true (see ``annotator.core.quantities``).
+Two claims whose figures are all about different quantities are never suggested as a link.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from annotator.core.quantities import Quantity, incompatible, parse_quantities
+from annotator.core.quantities import Quantity, comparable, incompatible, parse_quantities
 
 
 class LinkKind(StrEnum):
@@ -80,7 +81,7 @@ def canonical_pair(source: int, target: int, kind: LinkKind) -> tuple[int, int]:
 class Conflict:
     """Two figures about the same quantity whose intervals do not overlap."""
 
-    quantity: str  # what is counted, e.g. "troops"
+    quantity: str  # what the figures are about, e.g. "troops deployed", "civilians killed"
     a: Quantity
     b: Quantity
 
@@ -92,15 +93,26 @@ class Conflict:
 
 
 def figure_conflicts(text_a: str, text_b: str) -> list[Conflict]:
-    """Conflicting figures between two claim texts: same counted thing, incompatible intervals."""
-    qa = [q for q in parse_quantities(text_a) if q.counted]
-    qb = [q for q in parse_quantities(text_b) if q.counted]
+    """Conflicting figures between two claim texts: figures about the same quantity
+    (:func:`~annotator.core.quantities.comparable`) whose intervals are disjoint."""
     out = []
-    for a in qa:
-        for b in qb:
-            if a.counted == b.counted and incompatible(a, b):
-                out.append(Conflict(a.counted, a, b))
+    for a in parse_quantities(text_a):
+        for b in parse_quantities(text_b):
+            if comparable(a, b) and incompatible(a, b):
+                out.append(Conflict(a.what if a.counted else b.what, a, b))
     return out
+
+
+def figures_relation(text_a: str, text_b: str) -> str | None:
+    """How the figures of two claims relate: "same" (some figure of one is about the same
+    quantity as a figure of the other), "different" (both give figures, none about the same
+    quantity: troops killed vs troops sent), None (one of them has no figure that says what it
+    is about)."""
+    qa = [q for q in parse_quantities(text_a) if (q.counted or q.event) and not q.is_factor]
+    qb = [q for q in parse_quantities(text_b) if (q.counted or q.event) and not q.is_factor]
+    if not qa or not qb:
+        return None
+    return "same" if any(comparable(a, b) for a in qa for b in qb) else "different"
 
 
 # ---------------------------------------------------------------------------- similarity
@@ -142,7 +154,7 @@ class Suggestion:
 
 TEXT_WEIGHT = 0.6
 ENTITY_WEIGHT = 0.25
-QUANTITY_WEIGHT = 0.2  # both claims give a figure for the same counted thing (troops, killed …)
+QUANTITY_WEIGHT = 0.2  # both claims give a figure about the same quantity (troops deployed, civilians killed …)
 SUGGEST_THRESHOLD = 0.2
 
 
@@ -172,10 +184,10 @@ def similarity_matrix(texts: Sequence[str]):
 
 def suggest_links(claims: Sequence[Claim], *, threshold: float = SUGGEST_THRESHOLD,
                   exclude: set[tuple[int, int]] | None = None) -> list[Suggestion]:
-    """Pairs of claims in different documents worth linking, best first."""
+    """Pairs of claims in different documents worth linking, best first. Claims whose figures
+    are about different quantities (a casualty figure and a deployment figure) are never paired."""
     exclude = exclude or set()
     sim = similarity_matrix([c.text for c in claims])
-    counted = [{q.counted for q in parse_quantities(c.text) if q.counted} for c in claims]
     out = []
     for i, a in enumerate(claims):
         for j in range(i + 1, len(claims)):
@@ -184,9 +196,12 @@ def suggest_links(claims: Sequence[Claim], *, threshold: float = SUGGEST_THRESHO
                 continue
             if (a.span_id, b.span_id) in exclude or (b.span_id, a.span_id) in exclude:
                 continue
+            figures = figures_relation(a.text, b.text)
+            if figures == "different":
+                continue
             ts = float(sim[i, j])
             eo = _entity_overlap(a.entities, b.entities)
-            score = TEXT_WEIGHT * ts + ENTITY_WEIGHT * eo + (QUANTITY_WEIGHT if counted[i] & counted[j] else 0.0)
+            score = TEXT_WEIGHT * ts + ENTITY_WEIGHT * eo + (QUANTITY_WEIGHT if figures == "same" else 0.0)
             conflicts = tuple(figure_conflicts(a.text, b.text))
             if score >= threshold or conflicts:
                 kind = LinkKind.CONTRADICTS if conflicts else LinkKind.SAME

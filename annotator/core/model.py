@@ -39,6 +39,19 @@ class Origin(StrEnum):
 
 GOLD_ANNOTATOR = "gold"
 
+# Pending machine suggestions (docs/preannotation.md): spans of these origins are nobody's decision
+# until an annotator accepts them (then their origin becomes manual).
+SUGGESTION_ORIGINS: tuple[str, ...] = (str(Origin.PATTERN), str(Origin.MODEL))
+
+
+def is_suggestion_origin(origin: str | Origin) -> bool:
+    return str(origin) in SUGGESTION_ORIGINS
+
+
+# A claim's claimant is a relation of this kind from the claim span to an entity span of the same
+# document and annotator; the claim's attributes never copy it (no row ids in attributes).
+CLAIMANT = "claimant"
+
 
 @dataclass(frozen=True, slots=True)
 class LabelDef:
@@ -151,3 +164,50 @@ class NewDocument:
     spans: list[NewSpan] = field(default_factory=list)
     # where it came from, for error messages: "file.jsonl:12"
     origin: str = ""
+    # the file's text as read (a web page: its HTML) when ``text`` is not all of it: boilerplate
+    # lines were cut (``cuts``, a list of ``annotator.core.article.Cut``) or text was extracted
+    original: str | None = None
+    cuts: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimData:
+    """A claim as annotators see it: its span, its stance towards the target, and who makes it:
+    an entity span of the same document (``claimant``), or, when a file named someone without
+    marking them in the text, just a name (``claimant_text``)."""
+
+    span: SpanData
+    stance: str | None = None
+    claimant: SpanData | None = None
+    claimant_text: str | None = None
+
+    def claimant_name(self, text: str) -> str | None:
+        if self.claimant is not None:
+            return text[self.claimant.start:self.claimant.end]
+        return self.claimant_text
+
+
+def claims_of(spans: list[SpanData] | dict[int, SpanData], relations: list[RelationData],
+              claim_label_ids: set[int]) -> dict[int, ClaimData]:
+    """The claims among ``spans`` with their stance and claimant (from ``CLAIMANT`` relations)."""
+    by_id = spans if isinstance(spans, dict) else {s.id: s for s in spans}
+    claimant = {r.head_span_id: r.tail_span_id for r in relations if r.kind == CLAIMANT}
+    out = {}
+    for s in by_id.values():
+        if s.label_id not in claim_label_ids:
+            continue
+        ent = by_id.get(claimant.get(s.id, -1))
+        out[s.id] = ClaimData(s, s.attrs.get("stance"), ent, None if ent else s.attrs.get("claimant"))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalText:
+    """What a document's file said, kept beside the text people annotate: ``cuts`` (a tuple of
+    ``annotator.core.article.Cut``) are the lines left out, with offsets into ``text``, or into
+    the extracted text (``kind`` "html": ``text`` is the page's HTML)."""
+
+    document_id: int
+    text: str
+    kind: str = "text"
+    cuts: tuple[Any, ...] = ()

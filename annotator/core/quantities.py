@@ -1,4 +1,4 @@
-"""Numbers and quantities inside claims, as intervals.
+"""Numbers and quantities inside claims, as intervals, with what they count and what happened.
 
 "more than 10,000 troops" is (10000, ∞) troops; "roughly 15,000 soldiers" is 15,000 ± 10 %;
 "at least 2,000 people" is [2000, ∞); "between 10,000 and 15,000" and "10,000–15,000" are ranges;
@@ -9,9 +9,19 @@ A bare round figure in a news report is itself rounded: "18,000 soldiers" (two o
 zeros) gets ± ``ROUND_TOLERANCE``; small counts ("seven") are exact. Two figures are
 ``incompatible`` when their intervals do not overlap.
 
-What a number counts (``counted``) is a heuristic: the nearest word from a small table of
-news categories (troops, killed, wounded, displaced …) in a few words around the number,
-else the noun right after it, singularised. Offsets are code-point indices into the text.
+A figure carries **what is counted** (``counted``: troops, people, civilians, tanks, percent …,
+else the noun after it, singularised) and **what happened to it** (``event``: sent, deployed,
+stationed, killed, wounded, captured, displaced, missing …). Two figures are about the same
+quantity (:func:`comparable`) only when their events belong to one class (:data:`EVENT_CLASS`:
+sent / deployed / stationed are all "deployment"; a bare troop figure is a deployment figure;
+killed, wounded, captured, displaced and missing are each their own) and what they count does
+not differ. So "2,000 soldiers killed" is never compared with "more than 10,000 troops".
+
+Where they come from: with a spaCy pipeline that has a dependency parser (:func:`parse_quantities`
+with ``doc=``, or :func:`set_pipeline`), the number's head noun and that noun's governing verb
+(or an adjective/participle on it); otherwise, patterns: the first event word in the number's
+clause after it (up to ``WINDOW`` words, stopping at punctuation, a conjunction or the next
+figure), else before it. Offsets are code-point indices into the text.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from text_to_num import text2num
@@ -50,16 +61,40 @@ _QUALIFIERS = {
 }
 _MAX_QUAL_WORDS = 3
 
-# what is counted: category -> trigger words (lower case, compared by prefix of stems below)
-CATEGORIES: dict[str, tuple[str, ...]] = {
-    "troops": ("troops", "soldiers", "forces", "servicemen", "personnel", "military personnel"),
-    "killed": ("killed", "dead", "deaths", "death toll", "died", "fatalities", "lives"),
-    "wounded": ("wounded", "injured", "injuries", "hurt"),
-    "displaced": ("displaced", "fled", "refugees", "evacuated", "homeless"),
+# what is counted: category -> words (lower case; two-word phrases allowed)
+COUNTED: dict[str, tuple[str, ...]] = {
+    "troops": ("troops", "soldiers", "forces", "servicemen", "servicewomen", "personnel", "military personnel",
+               "fighters", "reservists", "conscripts", "marines", "paratroopers", "troop", "soldier"),
+    "people": ("people", "persons", "residents", "inhabitants", "villagers", "individuals", "refugees"),
+    "civilians": ("civilians", "civilian"),
     "tanks": ("tanks",),
     "percent": ("percent", "per cent"),
 }
-_CATEGORY_OF = {w: cat for cat, words in CATEGORIES.items() for w in words}
+_COUNTED_OF = {w: cat for cat, words in COUNTED.items() for w in words}
+
+# what happened to what is counted: event -> words (inflected forms listed; two-word phrases allowed)
+EVENTS: dict[str, tuple[str, ...]] = {
+    "sent": ("sent", "send", "sends", "sending", "dispatched", "dispatch", "dispatching", "despatched"),
+    "deployed": ("deployed", "deploy", "deploys", "deploying", "deployment", "moved", "move", "moves", "moving",
+                 "massed", "amassed", "massing", "amassing", "mobilised", "mobilized", "mobilising", "mobilizing",
+                 "positioned", "gathered", "assembled", "built up", "redeployed"),
+    "stationed": ("stationed", "station", "based", "garrisoned"),
+    "killed": ("killed", "kill", "kills", "killing", "dead", "died", "die", "dies", "dying", "death", "deaths",
+               "death toll", "fatalities", "perished", "slain", "lives", "lost their lives", "bodies"),
+    "wounded": ("wounded", "wound", "wounding", "injured", "injure", "injuring", "injuries", "hurt"),
+    "captured": ("captured", "capture", "capturing", "taken prisoner", "prisoners", "prisoner", "detained",
+                 "surrendered", "pows", "prisoners of war"),
+    "displaced": ("displaced", "displace", "fled", "flee", "flees", "fleeing", "refugees", "evacuated",
+                  "evacuate", "homeless", "uprooted"),
+    "missing": ("missing",),
+}
+_EVENT_OF = {w: ev for ev, words in EVENTS.items() for w in words}
+# events that report one quantity: troops sent, deployed or stationed are all the force in place
+EVENT_CLASS = {"sent": "deployed", "deployed": "deployed", "stationed": "deployed"}
+_PHRASE_WORDS = 3  # longest phrase in the tables above
+WINDOW = 7  # words looked at after a figure (and before it) for what it counts and what happened
+_CLAUSE_END = re.compile(r"[,;:.!?()\[\]\"“”]")
+_CONJUNCTIONS = {"and", "but", "or", "while", "whereas", "nor", "yet"}
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?|%|[-–—]", re.UNICODE)
 
@@ -75,7 +110,8 @@ class Quantity:
     low_open: bool = False
     high_open: bool = False
     qualifier: str = "exact"  # exact, gt, ge, lt, le, approx, nearly, round, range, factor
-    counted: str | None = None  # what is counted: a category (troops, killed …) or a noun
+    counted: str | None = None  # what is counted: a category (troops, people, tanks …) or a noun
+    event: str | None = None  # what happened to it: sent, deployed, killed, wounded, captured, displaced …
 
     @property
     def is_factor(self) -> bool:
@@ -86,6 +122,19 @@ class Quantity:
         hi_ok = x < self.high if self.high_open else x <= self.high
         return lo_ok and hi_ok
 
+    @property
+    def event_class(self) -> str | None:
+        """The event compared between figures: sent/deployed/stationed are one ("deployed"), and a
+        troop figure with no event is a deployment figure."""
+        if self.event is not None:
+            return EVENT_CLASS.get(self.event, self.event)
+        return "deployed" if self.counted == "troops" else None
+
+    @property
+    def what(self) -> str:
+        """What the figure is about, in words: "troops deployed", "civilians killed", "killed"."""
+        return " ".join(x for x in (self.counted, self.event_class) if x) or "?"
+
     def describe(self) -> str:
         lo = "(" if self.low_open else "["
         hi = ")" if self.high_open else "]"
@@ -95,13 +144,24 @@ class Quantity:
         return {"text": self.text, "start": self.start, "end": self.end, "value": self.value,
                 "low": None if self.low == -INF else self.low, "high": None if self.high == INF else self.high,
                 "low_open": self.low_open, "high_open": self.high_open, "qualifier": self.qualifier,
-                "counted": self.counted}
+                "counted": self.counted, "event": self.event}
 
 
 def _fmt(x: float) -> str:
     if x in (INF, -INF):
         return "∞" if x > 0 else "-∞"
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Both figures are about the same quantity: the same kind of event (see ``event_class``) and
+    the same counted thing where both say what they count; a figure that says neither what it
+    counts nor what happened is compared with nothing."""
+    if not (a.counted or a.event) or not (b.counted or b.event) or a.is_factor != b.is_factor:
+        return False
+    if a.event_class != b.event_class:
+        return False
+    return a.counted is None or b.counted is None or a.counted == b.counted
 
 
 def incompatible(a: Quantity, b: Quantity) -> bool:
@@ -171,40 +231,75 @@ _STOP_NOUNS = {"of", "and", "or", "the", "a", "an", "to", "in", "on", "at", "by"
                "had", "have", "has", "are", "is", "be", "been", "more", "than", "per", "said", "who", "that"}
 
 
-def _counted(words: list[tuple[str, int, int]], i_start: int, i_end: int) -> str | None:
-    """What the number covering tokens [i_start, i_end) counts."""
-    best: tuple[int, str] | None = None
-    lower = [w[0].lower() for w in words]
-    for dist in range(0, 6):
-        for idx in (i_end + dist, i_start - 1 - dist):
-            if not 0 <= idx < len(words) or (i_start <= idx < i_end):
-                continue
-            w = lower[idx]
-            if _is_number_token(words[idx][0]):
-                continue
-            two = w + " " + lower[idx + 1] if idx + 1 < len(words) else ""
-            cat = _CATEGORY_OF.get(two) or _CATEGORY_OF.get(w)
-            if cat == "percent" and not (dist == 0 and idx == i_end):
-                cat = None  # "percent" belongs to the figure right before it only
-            if cat and (best is None or dist < best[0]):
-                best = (dist, cat)
-        if best:
-            return best[1]
-    # the noun right after the number ("40 tanks", "300 stations"), skipping "of"
-    j = i_end
-    while j < len(words) and lower[j] in ("of", "the"):
-        j += 1
-    if j < len(words) and lower[j].isalpha() and lower[j] not in _STOP_NOUNS and not _is_number_token(words[j][0]):
-        return _singular(lower[j])
+def _window(toks, text: str, i_start: int, i_end: int) -> tuple[list[int], list[int]]:
+    """Token indices in the figure's clause: after it (in order) and before it (nearest first),
+    at most ``WINDOW`` each, stopping at punctuation, a conjunction, a dash or another figure."""
+    after: list[int] = []
+    k = i_end
+    while k < len(toks) and len(after) < WINDOW:
+        if _CLAUSE_END.search(text[toks[k - 1][2]:toks[k][1]]):
+            break
+        w = toks[k][0].lower()
+        if w in _CONJUNCTIONS or w in ("-", "–", "—") or _is_number_token(toks[k][0]):
+            break
+        after.append(k)
+        k += 1
+    before: list[int] = []
+    k = i_start - 1
+    while k >= 0 and len(before) < WINDOW:
+        if _CLAUSE_END.search(text[toks[k][2]:toks[k + 1][1]]):
+            break
+        w = toks[k][0].lower()
+        if w in _CONJUNCTIONS or w in ("-", "–", "—") or _is_number_token(toks[k][0]):
+            break
+        before.append(k)
+        k -= 1
+    return after, before
+
+
+def _lookup(table: dict[str, str], lower: list[str], idx: int, forward: bool) -> str | None:
+    """The table's entry for the phrase at ``idx`` (longest first; phrases read left to right)."""
+    for n in range(_PHRASE_WORDS, 0, -1):
+        lo = idx if forward else idx - n + 1
+        if lo < 0 or lo + n > len(lower):
+            continue
+        hit = table.get(" ".join(lower[lo:lo + n]))
+        if hit:
+            return hit
     return None
+
+
+def _counted_and_event(toks, text: str, i_start: int, i_end: int) -> tuple[str | None, str | None]:
+    """What the figure covering tokens [i_start, i_end) counts, and what happened to it."""
+    lower = [w[0].lower() for w in toks]
+    after, before = _window(toks, text, i_start, i_end)
+    counted = event = None
+    for idx in after:
+        counted = counted or _lookup(_COUNTED_OF, lower, idx, True)
+        if counted == "percent" and idx != i_end:
+            counted = None  # "percent" belongs to the figure right before it only
+        event = event or _lookup(_EVENT_OF, lower, idx, True)
+    for idx in before:
+        c = _lookup(_COUNTED_OF, lower, idx, False)
+        counted = counted or (c if c != "percent" else None)
+        event = event or _lookup(_EVENT_OF, lower, idx, False)
+    if counted is None:
+        # the noun right after the number ("40 tanks", "300 stations"), skipping "of"
+        j = i_end
+        while j < len(toks) and lower[j] in ("of", "the") and j in after:
+            j += 1
+        if (j in after and lower[j].isalpha() and lower[j] not in _STOP_NOUNS and lower[j] not in _EVENT_OF
+                and not _is_number_token(toks[j][0])):
+            counted = _singular(lower[j])
+    return counted, event
 
 
 def _is_number_token(tok: str) -> bool:
     return tok[0].isdigit() or tok.lower() in _NUMBER_WORDS
 
 
-def parse_quantities(text: str) -> list[Quantity]:
-    """Every figure in ``text`` with its interval, in text order."""
+def _pattern_quantities(text: str) -> list[Quantity]:
+    """Every figure in ``text`` with its interval, in text order (patterns only)."""
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     lower = [t[0].lower() for t in toks]
     out: list[Quantity] = []
@@ -215,8 +310,9 @@ def parse_quantities(text: str) -> list[Quantity]:
         # factors: "tripled", "tenfold"
         if low in _FACTORS:
             f = float(_FACTORS[low])
+            counted, event = _counted_and_event(toks, text, i, i + 1)
             out.append(Quantity(toks[i][1], toks[i][2], tok, f, f, f, qualifier="factor",
-                                counted=_counted(toks, i, i + 1)))
+                                counted=counted, event=event))
             i += 1
             continue
         parsed = _number_at(toks, lower, i)
@@ -267,12 +363,12 @@ def parse_quantities(text: str) -> list[Quantity]:
             lo, hi, lo_open, hi_open = _interval(value, qual)
             mid = value
         if j < len(toks) and toks[j][0] == "%":
-            counted = "percent"
+            counted, event = "percent", None
             j += 1
         else:
-            counted = _counted(toks, start_i, j)
+            counted, event = _counted_and_event(toks, text, start_i, j)
         s, e = toks[start_i][1], toks[j - 1][2]
-        out.append(Quantity(s, e, text[s:e], mid, lo, hi, lo_open, hi_open, qual, counted))
+        out.append(Quantity(s, e, text[s:e], mid, lo, hi, lo_open, hi_open, qual, counted, event))
         i = j
     return out
 
@@ -323,3 +419,127 @@ def _is_date(toks, lower, i: int, j: int, value: float) -> bool:
             return True
         return False
     return False
+
+
+# ---------------------------------------------------------------------------- dependency parse
+_NUMBER_DEPS = ("nummod", "quantmod", "compound", "nmod", "amod", "npadvmod")
+_CLIMB_DEPS = ("nsubj", "nsubjpass", "dobj", "obj", "pobj", "prep", "agent", "attr", "appos", "conj", "oprd",
+               "dative", "npadvmod", "nmod", "compound", "acomp", "xcomp", "advcl", "ccomp", "pcomp", "relcl", "acl")
+
+
+def _word_of(tok) -> list[str]:  # noqa: ANN001  (a spaCy Token)
+    return [x for x in (tok.lower_, tok.lemma_.lower() if tok.lemma_ else "") if x]
+
+
+def _event_of_token(tok) -> str | None:  # noqa: ANN001
+    for w in _word_of(tok):
+        if w in _EVENT_OF:
+            return _EVENT_OF[w]
+    # "death toll", "taken prisoner", "lost their lives": the token with its compound/object words
+    for child in tok.children:
+        for phrase in (f"{child.lower_} {tok.lower_}", f"{tok.lower_} {child.lower_}"):
+            if phrase in _EVENT_OF:
+                return _EVENT_OF[phrase]
+    return None
+
+
+def _from_parse(doc, q: Quantity) -> tuple[str | None, str | None]:  # noqa: ANN001  (a spaCy Doc)
+    """(counted, event) from the dependency parse, None where the parse does not say."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None:
+        return None, None
+    nums = [t for t in span if t.like_num or t.pos_ == "NUM" or _is_number_token(t.text)]
+    if not nums:
+        return None, None
+    num = nums[-1]
+    noun = num.head if num.dep_ in _NUMBER_DEPS and num.head.i != num.i and num.head.pos_ in ("NOUN", "PROPN") \
+        else num
+    counted = None
+    if noun is not num:
+        for w in _word_of(noun):
+            if w in _COUNTED_OF:
+                counted = _COUNTED_OF[w]
+                break
+        else:
+            if noun.lower_ not in _EVENT_OF:
+                counted = _singular(noun.lemma_ or noun.text)
+    event = None
+    # an adjective or participle on the noun ("2,000 dead soldiers", "soldiers killed in …")
+    for child in noun.children:
+        if child.dep_ in ("amod", "acl", "relcl") and (ev := _event_of_token(child)):
+            event = ev
+            break
+    # the verb (or noun: "the death toll of 2,000") that governs it, climbing the tree
+    tok, seen = noun, 0
+    while event is None and tok.dep_ in _CLIMB_DEPS and tok.head.i != tok.i and seen < 6:
+        tok = tok.head
+        seen += 1
+        event = _event_of_token(tok)
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "pcomp"):
+            break  # the clause's own verb decides; never a verb of another clause further up
+    if event is None and noun.i != num.i:
+        event = _event_of_token(num) if num.lower_ in _EVENT_OF else None
+    return counted, event
+
+
+def quantities_from_doc(doc) -> list[Quantity]:  # noqa: ANN001  (a parsed spaCy Doc)
+    """Figures of ``doc.text``; what each counts and what happened to it from the dependency
+    parse where it says, from the patterns where it does not."""
+    out = []
+    for q in _pattern_quantities(doc.text):
+        if q.counted == "percent" or q.is_factor:
+            out.append(q)
+            continue
+        counted, event = _from_parse(doc, q)
+        out.append(Quantity(q.start, q.end, q.text, q.value, q.low, q.high, q.low_open, q.high_open,
+                            q.qualifier, counted or q.counted, event or q.event))
+    return out
+
+
+_NO_PIPELINE = object()
+_pipeline: Any = None  # None: not looked for yet
+
+
+def set_pipeline(nlp: Any) -> None:
+    """Use this spaCy pipeline (one with a ``parser``) for every claim; ``None`` looks again for an
+    installed one, ``False`` uses patterns only."""
+    global _pipeline
+    _pipeline = _NO_PIPELINE if nlp is False else nlp
+    _cached.cache_clear()
+
+
+def pipeline(lang: str = "en") -> Any:
+    """The installed spaCy pipeline with a dependency parser (the first of ``lang`` found), or
+    None: nothing is downloaded. Looked for once per process."""
+    global _pipeline
+    if _pipeline is None:
+        _pipeline = _NO_PIPELINE
+        try:
+            import spacy
+
+            for name in sorted(spacy.util.get_installed_models()):
+                if name.startswith(f"{lang}_"):
+                    nlp = spacy.load(name, exclude=["ner", "textcat", "lemmatizer"])
+                    if "parser" in nlp.pipe_names:
+                        _pipeline = nlp
+                        break
+        except Exception:  # noqa: BLE001  (a broken model package: patterns still work)
+            _pipeline = _NO_PIPELINE
+    return None if _pipeline is _NO_PIPELINE else _pipeline
+
+
+@lru_cache(maxsize=4096)
+def _cached(text: str) -> tuple[Quantity, ...]:
+    nlp = pipeline()
+    if nlp is None:
+        return tuple(_pattern_quantities(text))
+    return tuple(quantities_from_doc(nlp(text)))
+
+
+def parse_quantities(text: str, *, doc: Any = None) -> list[Quantity]:
+    """Every figure in ``text`` with its interval, what it counts and what happened, in text
+    order. ``doc``: a parsed spaCy ``Doc`` of ``text`` to read the dependencies from; without
+    it, the installed pipeline (:func:`pipeline`) parses, or patterns alone decide."""
+    if doc is not None:
+        return quantities_from_doc(doc)
+    return list(_cached(text))

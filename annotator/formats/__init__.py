@@ -36,7 +36,7 @@ def register(fmt: Format) -> Format:
 
 
 def _load_builtin() -> None:
-    from annotator.formats import archive, csvfile, jsonl, plaintext  # noqa: F401
+    from annotator.formats import archive, csvfile, html, jsonl, plaintext  # noqa: F401
 
 
 def readers() -> dict[str, Format]:

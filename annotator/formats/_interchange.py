@@ -79,3 +79,20 @@ def check_offsets(rec: Record, where: str) -> None:
 def open_text(path: Path):
     """Open a text file for writing exactly: UTF-8, and \\n stays \\n on every platform."""
     return path.open("w", encoding="utf-8", newline="")
+
+
+def assign_cats(names: list[str], categories: dict[str, tuple[str, ...]] | None, where: str,
+                problems: list[InputError]) -> dict[str, str]:
+    """Document labels by group (a label not in the project's groups is taken as a stance). A
+    group holds one label per document: a second label of the same group is left out and
+    reported in ``problems``, never dropped silently."""
+    owner = {n: g for g, group in (categories or {}).items() for n in group}
+    cats: dict[str, str] = {}
+    for name in names:
+        g = owner.get(name, "stance")
+        if g in cats and cats[g] != name:
+            problems.append(InputError(f"document labels {cats[g]!r} and {name!r} are both in the group {g!r}, "
+                                       f"which holds one label per document: {name!r} left out", where))
+            continue
+        cats[g] = name
+    return cats

@@ -69,7 +69,8 @@ def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit: 
     return n
 
 
-def read(path: Path, max_bytes: int = MAX_BYTES, text_column: str | None = None,
+def read(path: Path, max_bytes: int = MAX_BYTES, text_column: str | None = None, offsets: str | None = None,
+         keep_boilerplate: bool = False,
          **_: object) -> Iterator[NewDocument | InputError]:
     archive = str(path)
     try:
@@ -135,7 +136,8 @@ def read(path: Path, max_bytes: int = MAX_BYTES, text_column: str | None = None,
                 local.unlink(missing_ok=True)
                 continue
             try:
-                for rec in fmt.reader(local, max_bytes=max_bytes, text_column=text_column):
+                for rec in fmt.reader(local, max_bytes=max_bytes, text_column=text_column, offsets=offsets,
+                                      keep_boilerplate=keep_boilerplate):
                     yield _relabel(rec, str(local), where, base, path.name)
             finally:
                 local.unlink(missing_ok=True)

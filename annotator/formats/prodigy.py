@@ -16,8 +16,14 @@ Prodigy keeps and ignores. ``_input_hash``/``_task_hash`` are 32-bit murmurhashe
 sorted JSON of the input (``text``) and of the task (``spans``, ``accept``), in the manner
 of Prodigy's ``set_hashes``; Prodigy recomputes its own on ``db-in`` if asked.
 
-Reading: offsets are the character offsets (``start``/``end``); tokens are not needed.
-Tasks whose ``answer`` is not ``accept`` are reported and left out.
+Reading (Prodigy 1.x task format, as ``db-out`` writes it): offsets are the character
+offsets (``start``/``end``, code points: Prodigy's server is Python); tokens are not needed.
+A span's own ``text``, when present, must match the text at its offsets (else the task is
+refused, proposing the unit that explains every span). Only tasks whose ``answer`` is
+``accept`` become annotations; ``reject`` and ``ignore`` are reported and left out. The
+annotator is ``meta.annotator`` (our export), else ``_annotator_id``, else ``_session_id``.
+Choice tasks give their ``accept``ed options as document labels, a binary textcat task its
+``label``; a second label of a one-label group is reported.
 """
 
 from __future__ import annotations
@@ -30,9 +36,10 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.formats import Format, register
-from annotator.formats._interchange import Interchange, align, blank, check_offsets
+from annotator.formats._interchange import Interchange, align, assign_cats, blank, check_offsets
 from annotator.formats.decoding import Utf8Lines
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
+from annotator.formats.units import propose
 
 OPTS = orjson.OPT_APPEND_NEWLINE
 
@@ -99,22 +106,67 @@ class ProdigyWriter:
         self.fh.close()
 
 
+ANSWERS = ("accept", "reject", "ignore")
+
+
+def answer_of(obj: dict[str, Any], where: str) -> str:
+    """A task's answer; a task without one (not annotated yet) counts as accepted input."""
+    answer = obj.get("answer", "accept")
+    if answer not in ANSWERS:
+        raise InputError(f"answer {answer!r} is none of {', '.join(ANSWERS)}", where)
+    return answer
+
+
+def annotator_of(obj: dict[str, Any]) -> str:
+    """Who made the task: our own export's ``meta.annotator``, else Prodigy's ``_annotator_id``
+    (``DATASET-SESSION`` on a multi-user server), else ``_session_id``."""
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    for value in (meta.get("annotator"), obj.get("_annotator_id"), obj.get("_session_id")):
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def check_surface(text: str, checks: list[tuple[int, int, str]], where: str) -> None:
+    """Raise if a span's own ``text`` differs from the text at its offsets (code points),
+    proposing the one unit that explains every span of the task when there is one."""
+    bad = [(a, b, t) for a, b, t in checks if text[a:b] != t]
+    if not bad:
+        return
+    a, b, t = bad[0]
+    raise InputError(f"span [{a}, {b}) says {t!r} but the text there is {text[a:b]!r}"
+                     + (f" ({len(bad)} of {len(checks)} spans differ)" if len(bad) > 1 else "")
+                     + propose(text, checks, "codepoints"), where)
+
+
 def from_task(obj: Any, where: str, categories: dict[str, tuple[str, ...]] | None = None) -> Record:
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise InputError("a task needs a \"text\" string", where)
-    if obj.get("answer", "accept") != "accept":
-        raise InputError(f"answer is {obj.get('answer')!r}, not 'accept': left out", where)
+    answer = answer_of(obj, where)
+    if answer != "accept":
+        raise InputError(f"answer is {answer!r}: only accepted tasks are annotations; left out", where)
+    text = obj["text"]
     spans: list[RecSpan] = []
+    checks: list[tuple[int, int, str]] = []
     index: dict[tuple[int, int, str], int] = {}
     for i, s in enumerate(obj.get("spans") or []):
         try:
             span = RecSpan(int(s["start"]), int(s["end"]), str(s["label"]), "", dict(s.get("attrs") or {}))
         except (KeyError, TypeError, ValueError):
             raise InputError(f"span {i} needs start, end and label", where) from None
+        if not 0 <= span.start < span.end <= len(text):
+            hint = propose(text, [(span.start, span.end, s["text"])], "codepoints") \
+                if isinstance(s.get("text"), str) else ""
+            raise InputError(f"span {i} ({span.label}) [{span.start}, {span.end}) is empty or lies outside "
+                             f"the text (length {len(text)}){hint}", where)
+        if isinstance(s.get("text"), str):
+            checks.append((span.start, span.end, s["text"]))
         index[(span.start, span.end, span.label)] = len(spans)
         spans.append(span)
+    check_surface(text, checks, where)
+    problems: list[InputError] = []
     rels = []
-    for r in obj.get("relations") or []:
+    for j, r in enumerate(obj.get("relations") or []):
         try:
             h, c = r["head_span"], r["child_span"]
             hk, ck = (h["start"], h["end"], h["label"]), (c["start"], c["end"], c["label"])
@@ -122,17 +174,20 @@ def from_task(obj: Any, where: str, categories: dict[str, tuple[str, ...]] | Non
             raise InputError("a relation needs head_span and child_span", where) from None
         if hk in index and ck in index:
             rels.append(RecRelation(index[hk], index[ck], str(r.get("label", ""))))
-    cats: dict[str, str] = {}
-    accept = obj.get("accept") or []
-    owner = {n: g for g, names in (categories or {}).items() for n in names}
-    for a in accept:
-        cats[owner.get(a, "stance")] = str(a)
+        else:
+            problems.append(InputError(f"relation {j} ({r.get('label')}) joins spans that are not in \"spans\": "
+                                       "left out", where))
+    names = [str(a) for a in obj.get("accept") or []]
+    if not obj.get("options") and isinstance(obj.get("label"), str) and obj["label"]:
+        names.append(obj["label"])  # a binary textcat task: the accepted label applies
+    cats = assign_cats(names, categories, where, problems)
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     known = ("title", "source", "url", "published", "hash", "annotator", "status")
-    rec = Record(obj["text"], title=str(meta.get("title") or ""), source=meta.get("source"), url=meta.get("url"),
+    rec = Record(text, title=str(meta.get("title") or ""), source=meta.get("source"), url=meta.get("url"),
                  published=meta.get("published"), meta={k: v for k, v in meta.items() if k not in known},
-                 content_hash=str(meta.get("hash") or ""), annotator=str(meta.get("annotator") or ""),
-                 status=meta.get("status"), cats=cats, spans=spans, relations=rels, where=where)
+                 content_hash=str(meta.get("hash") or ""), annotator=annotator_of(obj),
+                 status=meta.get("status"), cats=cats, spans=spans, relations=rels, where=where,
+                 problems=problems)
     check_offsets(rec, where)
     return rec.canonical()
 

@@ -49,6 +49,9 @@ class Record:
     where: str = ""  # file:line, for messages
     # keys only the native format carries, written as they are: "stories", "claim_links" (docs/claims.md)
     extra: dict[str, Any] = field(default_factory=dict)
+    # parts of the record the reader could not represent and left out (the rest is exact), each
+    # naming file:line; the importer reports them as errors (exit code 1)
+    problems: list[Any] = field(default_factory=list)
 
     def canonical(self) -> Record:
         """Sort spans by (start, end, layer, label, attrs) and renumber relations to match."""
@@ -74,6 +77,7 @@ class ExportContext:
     labels: tuple[dict[str, Any], ...] = ()  # the project's label schema, as dicts
     categories: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> its labels
     shard_docs: int = 0  # spaCy: documents per .spacy file (0: one file)
+    offsets: str = "utf16"  # doccano: the unit its offsets count (annotator.formats.units.UNITS)
 
 
 @dataclass(slots=True)

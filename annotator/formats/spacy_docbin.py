@@ -29,7 +29,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.formats import Format, register
-from annotator.formats._interchange import Interchange, align, blank
+from annotator.formats._interchange import Interchange, align, assign_cats, blank
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 
 USER_KEY = "annotator"
@@ -116,6 +116,38 @@ def _files(path: Path) -> list[Path]:
     return sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
 
 
+class _Pickled(Exception):
+    pass
+
+
+def _refuse_pickles(db) -> None:
+    """A DocBin's user data is msgpack, where a numpy array of Python *objects* is a pickle:
+    loading it could run code. Read the raw msgpack (no numpy decoding) and refuse such a file
+    with a sentence before spaCy gets to it."""
+    import srsly
+
+    def object_dtype(t: object) -> bool:  # "|O", or a structured dtype with an "O" field
+        if isinstance(t, (bytes, str)):
+            return "O" in (t.decode("latin-1") if isinstance(t, bytes) else t)
+        return isinstance(t, (list, tuple)) and any(
+            isinstance(f, (list, tuple)) and len(f) > 1 and object_dtype(f[1]) for f in t)
+
+    def has_object_dtype(x: object) -> bool:
+        if isinstance(x, dict):
+            if (b"nd" in x or "nd" in x) and object_dtype(x.get(b"type", x.get("type"))):
+                return True
+            return any(has_object_dtype(v) for v in x.values())
+        if isinstance(x, (list, tuple)):
+            return any(has_object_dtype(v) for v in x)
+        return False
+
+    for i, blob in enumerate(db.user_data):
+        if blob and has_object_dtype(srsly.msgpack.unpackb(blob, raw=False, use_list=False,
+                                                           object_pairs_hook=dict, strict_map_key=False)):
+            raise _Pickled(f"document {i + 1} carries a pickled Python object in its user data, which could run "
+                           "code when loaded; refused (nothing from this file was read)")
+
+
 def read(path: Path, language: str = "en", categories: dict[str, tuple[str, ...]] | None = None,
          **_: object) -> Iterator[Record | InputError]:
     """Documents from a ``.spacy`` file (or a folder of them): ``doc.spans`` groups become
@@ -129,6 +161,10 @@ def read(path: Path, language: str = "en", categories: dict[str, tuple[str, ...]
     for f in _files(path):
         try:
             db = DocBin().from_disk(f)
+            _refuse_pickles(db)
+        except _Pickled as e:
+            yield InputError(str(e), str(f))
+            continue
         except Exception as e:  # noqa: BLE001  (a corrupt or foreign file: say so, go on)
             yield InputError(f"not a spaCy DocBin file ({type(e).__name__}: {e})", str(f))
             continue
@@ -151,19 +187,17 @@ def read(path: Path, language: str = "en", categories: dict[str, tuple[str, ...]
                     spans.append(RecSpan(ent.start_char, ent.end_char, ent.label_, "entity"))
             rels = [RecRelation(index[(hl, hi)], index[(tl, ti)], kind)
                     for hl, hi, tl, ti, kind in info.get("relations", []) if (hl, hi) in index and (tl, ti) in index]
-            cats: dict[str, str] = {}
-            owner = {name: g for g, names in categories.items() for name in names}
-            best: dict[str, tuple[float, str]] = {}
-            for name, score in doc.cats.items():
-                g = owner.get(name, "stance")
-                if score >= 0.5 and (g not in best or score > best[g][0]):
-                    best[g] = (score, name)
-            cats = {g: v[1] for g, v in best.items()}
+            # each group holds one label per document: the highest score >= 0.5 wins (ties: the first
+            # in doc.cats); every other label >= 0.5 of the group is reported, not dropped silently
+            ranked = sorted(((score, name) for name, score in doc.cats.items() if score >= 0.5),
+                            key=lambda x: -x[0])
+            problems: list[InputError] = []
+            cats = assign_cats([name for _, name in ranked], categories, where, problems)
             yield Record(doc.text, title=info.get("title") or "", source=info.get("source"), url=info.get("url"),
                          published=info.get("published"), meta=dict(info.get("meta") or {}),
                          content_hash=info.get("hash") or "", annotator=info.get("annotator") or "",
                          status=info.get("status"), cats=cats, spans=spans, relations=rels,
-                         where=where).canonical()
+                         where=where, problems=problems).canonical()
 
 
 register(Format("spacy", (".spacy",), "spaCy DocBin (training data)",

@@ -1,9 +1,14 @@
-"""``DocumentController``: the open document of one annotator, and the session's undo stack.
+"""``DocumentController``: the one model of the open document (one annotator's spans, claims,
+stance and status), and the user's intents on it.
 
-It turns user intents (tag this selection with that label, delete, relabel, set stance, mark
-done) into ``QUndoCommand`` objects from :mod:`annotator.qt.commands`, and tells views what
-changed through signals. It holds no widgets. Only the current annotator's work is loaded
-(blind annotation).
+Intents (tag this selection with that label, delete, relabel, set a claim's stance or claimant,
+set the document stance, mark done) become operations of :mod:`annotator.storage.edits` pushed on
+the window's :class:`~annotator.qt.undo.EditSession`. Whatever applied a change (this document's
+edit, an undo, review, suggestions, another feature), the session says so with
+``changed(Change)``; the controller folds the change into its state and re-emits it as
+``changed(Change)`` when it concerns the open document. Views (text, span list, stance panel)
+follow that signal only: there are no hand-synced copies. It holds no widgets. Only the current
+annotator's work is loaded (blind annotation).
 """
 
 from __future__ import annotations
@@ -15,11 +20,22 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QUndoStack
 
-from annotator.core.model import Annotator, DocumentData, Label, Layer, SpanData, Status
+from annotator.core.changes import Change
+from annotator.core.model import (
+    CLAIMANT,
+    Annotator,
+    ClaimData,
+    DocumentData,
+    Label,
+    Layer,
+    SpanData,
+    Status,
+    is_suggestion_origin,
+)
 from annotator.core.tokens import TokenIndex
-from annotator.qt import commands as cmd
 from annotator.qt.text_view import RenderSpan, Style
-from annotator.storage import Project
+from annotator.qt.undo import EditSession
+from annotator.storage import Project, edits
 
 STANCE_GROUP = "stance"
 
@@ -27,21 +43,26 @@ STANCE_GROUP = "stance"
 class DocumentController(QObject):
     documentLoaded = Signal(int)  # text and (for small documents) spans are ready
     spansLoaded = Signal(int)  # spans of a large document arrived from the background load
-    spansChanged = Signal(int, list, list)  # document id, added/changed SpanData, removed span ids
-    stanceChanged = Signal(int)
-    statusChanged = Signal(int)
+    changed = Signal(object)  # a Change that touches the open document (its spans, stance, status)
     refused = Signal(str)  # an edit the core would refuse: shown to the user, nothing stored
 
     TOKEN_CACHE = 8
     BACKGROUND_LOAD_CHARS = 100_000  # larger documents show their text first, spans a moment later
 
-    def __init__(self, project: Project, annotator: Annotator, parent: QObject | None = None) -> None:
+    def __init__(self, project: Project, annotator: Annotator, parent: QObject | None = None,
+                 session: EditSession | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.annotator = annotator
-        self.undo_stack = QUndoStack(self)
+        self.session = session if session is not None else EditSession(project, self)
+        self.undo_stack: QUndoStack = self.session.undo_stack
+        self.session.changed.connect(self._on_change)
+        self.session.refused.connect(self.refused)
         self.document: DocumentData | None = None
         self.spans: dict[int, SpanData] = {}
+        self.claimant_of: dict[int, int] = {}  # claim span id -> claimant entity span id (CLAIMANT relations)
+        self._stance: int | None = None
+        self._status = Status.TODO
         self.rendered: list[RenderSpan] = []
         self.loading = False
         self._load_generation = 0
@@ -79,16 +100,18 @@ class DocumentController(QObject):
         drawn) are read off the GUI thread: the text shows at once, ``spansLoaded`` follows."""
         self.document = self.project.document(document_id)
         self._load_generation += 1
+        self._read_side()
         if background is None:
             background = len(self.document.text) > self.BACKGROUND_LOAD_CHARS
         if not background:
-            self._set_spans(self.project.spans(document_id, self.annotator.id))
+            self._set_spans(self.project.spans(document_id, self.annotator.id),
+                            self.project.relations(document_id, self.annotator.id))
             self.loading = False
             self.documentLoaded.emit(document_id)
             return self.document
         from annotator.qt.workers import run_task
 
-        self._set_spans([])
+        self._set_spans([], [])
         self.loading = True
         self.documentLoaded.emit(document_id)
         generation, annotator_id = self._load_generation, self.annotator.id
@@ -97,7 +120,10 @@ class DocumentController(QObject):
 
         def load(progress, cancelled):  # worker thread: plain data only
             spans = self.project.spans(document_id, annotator_id)
-            return spans, [self.render_span(s) for s in spans]
+            rels = self.project.relations(document_id, annotator_id)
+            claimant_of = {r.head_span_id: r.tail_span_id for r in rels if r.kind == CLAIMANT}
+            by_id = {s.id: s for s in spans}
+            return spans, rels, [self.render_span(s, claimant_of, by_id, text) for s in spans]
 
         def tokenize(progress, cancelled):  # after the spans: snapping needs it, drawing does not
             return self._tokens.get(document_id) or TokenIndex(text, lang)
@@ -109,10 +135,10 @@ class DocumentController(QObject):
         def done(result) -> None:
             if not shiboken6.isValid(self) or generation != self._load_generation:
                 return  # the window closed, or the user moved on
-            spans, rendered = result
+            spans, rels, rendered = result
             if document_id not in self._tokens:
                 self._token_task = run_task(tokenize, on_done=tokens_done)
-            self._set_spans(spans)
+            self._set_spans(spans, rels)
             self.rendered = rendered
             self.loading = False
             self.spansLoaded.emit(document_id)
@@ -120,14 +146,84 @@ class DocumentController(QObject):
         self._task = run_task(load, on_done=done, on_error=lambda msg, _tb: self.refused.emit(msg))
         return self.document
 
-    def _set_spans(self, spans: list[SpanData]) -> None:
+    def reload(self) -> None:
+        """Re-read the open document's spans after a bulk write that is not an undoable edit
+        (a pre-annotation run); views redraw through ``spansLoaded``."""
+        if self.document is None or self.loading:
+            return
+        self._set_spans(self.project.spans(self.document.id, self.annotator.id),
+                        self.project.relations(self.document.id, self.annotator.id))
+        self.rendered = [self.render(s) for s in self.spans.values()]
+        self.spansLoaded.emit(self.document.id)
+
+    def _read_side(self) -> None:
+        assert self.document is not None
+        stance_ids = {lab.id for lab in self.stance_labels()}
+        self._stance = next((dl.label_id for dl in self.project.document_labels(self.document.id, self.annotator.id)
+                             if dl.label_id in stance_ids), None)
+        self._status = self.project.status(self.document.id, self.annotator.id)
+
+    def _set_spans(self, spans: list[SpanData], relations) -> None:
         self.spans = {sp.id: sp for sp in spans}
+        self.claimant_of = {r.head_span_id: r.tail_span_id for r in relations if r.kind == CLAIMANT}
         self._by_start = {}
         for sp in spans:
             self._by_start.setdefault(sp.start, set()).add(sp.id)
 
     def _spans_starting(self, start: int) -> list[SpanData]:
         return [self.spans[i] for i in self._by_start.get(start, ()) if i in self.spans]
+
+    # ------------------------------------------------------------------ following changes
+    def _on_change(self, change: Change) -> None:
+        """Fold a change (from any edit, undo or feature) into the open document's state."""
+        if self.document is None:
+            return
+        doc, me = self.document.id, self.annotator.id
+        relevant = False
+        added, removed = change.span_edits(doc, me)
+        for sid in removed:
+            old = self.spans.pop(sid, None)
+            if old is not None:
+                self._by_start.get(old.start, set()).discard(sid)
+                self.claimant_of.pop(sid, None)
+            relevant = True
+        for s in added:
+            old = self.spans.get(s.id)
+            if old is not None:
+                self._by_start.get(old.start, set()).discard(old.id)
+            self.spans[s.id] = s
+            self._by_start.setdefault(s.start, set()).add(s.id)
+            relevant = True
+        for e in change.relations:
+            for row, present in ((e.before, False), (e.after, True)):
+                if row is None or row.kind != CLAIMANT or row.annotator_id != me:
+                    continue
+                if row.head_span_id in self.spans or (not present and row.head_span_id in self.claimant_of):
+                    relevant = True
+                    if present:
+                        self.claimant_of[row.head_span_id] = row.tail_span_id
+                    elif self.claimant_of.get(row.head_span_id) == row.tail_span_id:
+                        del self.claimant_of[row.head_span_id]
+        stance_ids = {lab.id for lab in self.stance_labels()}
+        for e in change.document_labels:
+            row = e.after or e.before
+            if row.document_id == doc and row.annotator_id == me and row.label_id in stance_ids:
+                relevant = True
+        if any(e.after is not None and e.after.document_id == doc and e.after.annotator_id == me
+               and e.after.label_id in stance_ids for e in change.document_labels):
+            self._stance = next(e.after.label_id for e in change.document_labels
+                                if e.after is not None and e.after.document_id == doc
+                                and e.after.annotator_id == me and e.after.label_id in stance_ids)
+        elif any(e.before is not None and e.before.document_id == doc and e.before.annotator_id == me
+                 and e.before.label_id == self._stance for e in change.document_labels):
+            self._stance = None
+        for e in change.statuses:
+            row = e.after or e.before
+            if row.document_id == doc and row.annotator_id == me:
+                self._status = Status.TODO if e.after is None else e.after.status
+                relevant = True
+        if relevant:
+            self.changed.emit(change)
 
     def tokens(self) -> TokenIndex:
         """Token boundaries of the open document (spaCy blank tokenizer), cached per document."""
@@ -149,22 +245,30 @@ class DocumentController(QObject):
         return self.tokens().token_at(pos) if self.document else None
 
     def stance(self) -> Label | None:
-        if self.document is None:
+        if self.document is None or self._stance is None:
             return None
-        stance_ids = {lab.id for lab in self.stance_labels()}
-        for dl in self.project.document_labels(self.document.id, self.annotator.id):
-            if dl.label_id in stance_ids:
-                return self.labels[dl.label_id]
-        return None
+        return self.labels.get(self._stance)
 
     def status(self) -> Status:
-        return self.project.status(self.document.id, self.annotator.id) if self.document else Status.TODO
+        return self._status if self.document else Status.TODO
 
     def sorted_spans(self) -> list[SpanData]:
         return sorted(self.spans.values(), key=lambda s: (s.start, -s.end, s.id))
 
+    def claim(self, span_id: int) -> ClaimData | None:
+        """The claim with its stance and claimant, or None if the span is not a claim."""
+        s = self.spans.get(span_id)
+        if s is None or self.labels[s.label_id].layer != Layer.CLAIM:
+            return None
+        ent = self.spans.get(self.claimant_of.get(span_id, -1))
+        return ClaimData(s, s.attrs.get("stance"), ent, None if ent else s.attrs.get("claimant"))
+
     # ------------------------------------------------------------------ rendering
-    def render_span(self, s: SpanData) -> RenderSpan:
+    def render(self, s: SpanData) -> RenderSpan:
+        return self.render_span(s, self.claimant_of, self.spans, self.document.text if self.document else "")
+
+    def render_span(self, s: SpanData, claimant_of: dict[int, int] | None = None,
+                    spans: dict[int, SpanData] | None = None, text: str = "") -> RenderSpan:
         """How the workspace draws a span: entities filled, claims underlined; the tooltip names
         the label (and a claim's stance and claimant). Pure data: safe on a worker thread."""
         look = self._looks.get(s.label_id)
@@ -172,36 +276,20 @@ class DocumentController(QObject):
             self.reload_labels()
             look = self._looks[s.label_id]
         color, style, name, position = look
-        if style is Style.UNDERLINE and s.attrs:
-            bits = [s.attrs.get("stance"), s.attrs.get("claimant") and f"claimant: {s.attrs['claimant']}"]
+        if style is Style.UNDERLINE:
+            ent = (spans or {}).get((claimant_of or {}).get(s.id, -1))
+            who = text[ent.start:ent.end] if ent is not None else s.attrs.get("claimant")
+            bits = [s.attrs.get("stance"), who and f"claimant: {who}"]
             extra = ", ".join(b for b in bits if b)
             if extra:
                 name = f"{name} ({extra})"
-        if s.origin in ("pattern", "model"):  # a machine suggestion not accepted yet: dashed outline
+        if is_suggestion_origin(s.origin):  # a machine suggestion not accepted yet: dashed outline
             style = Style.DASHED
             color = QColor(color).darker(170).name()  # label colours are pale fills: darker dashes show
             name = f"{name}: suggestion ({s.attrs.get('source') or s.origin}), Y accept, X reject"
         return RenderSpan(s.id, s.start, s.end, color, style, name, position)
 
     # ------------------------------------------------------------------ edits
-    def _notify(self, kind: str, document_id: int, added: SpanData | None = None,
-                removed: int | None = None) -> None:
-        if kind == "spans":
-            if document_id == self.document_id:
-                if removed is not None:
-                    self.spans.pop(removed, None)
-                if added is not None:
-                    old = self.spans.get(added.id)
-                    if old is not None:
-                        self._by_start.get(old.start, set()).discard(old.id)
-                    self.spans[added.id] = added
-                    self._by_start.setdefault(added.start, set()).add(added.id)
-            self.spansChanged.emit(document_id, [added] if added else [], [removed] if removed is not None else [])
-        elif kind == "stance":
-            self.stanceChanged.emit(document_id)
-        elif kind == "status":
-            self.statusChanged.emit(document_id)
-
     def snap(self, start: int, end: int, precise: bool) -> tuple[int, int] | None:
         if start > end:
             start, end = end, start
@@ -224,23 +312,22 @@ class DocumentController(QObject):
         lab = self.labels[label_id]
         same = [s for s in self._spans_starting(start) if s.end == end and s.label_id == label_id]
         if same:
-            suggested = all(s.origin in ("pattern", "model") for s in same)
+            suggested = all(is_suggestion_origin(s.origin) for s in same)
             self.refused.emit(f"This text is already suggested as {lab.name}: press Y to accept it." if suggested
                               else f"This text is already tagged {lab.name}.")
             return None
-        attrs: dict[str, Any] = {}
-        if lab.layer == Layer.CLAIM:
-            attrs = {"stance": None, "claimant": None, "claimant_span": None}
-        c = cmd.AddSpan(self.project, self._notify, self.document.id, self.annotator.id, label_id, start, end,
-                        attrs, text=f"Tag {lab.name}")
-        self.undo_stack.push(c)
-        return c.span
+        attrs: dict[str, Any] = {"stance": None} if lab.layer == Layer.CLAIM else {}
+        doc, me = self.document.id, self.annotator.id
+        text = f"Tag {lab.name}"
+        ch = self.session.push(lambda: edits.add_span(self.project, doc, me, label_id, start, end, attrs,
+                                                      text=text), text)
+        return ch.spans[0].after if ch is not None else None
 
     def delete_span(self, span_id: int) -> None:
         span = self.spans.get(span_id)
         if span is not None:
-            self.undo_stack.push(cmd.DeleteSpan(self.project, self._notify, span,
-                                                text=f"Delete {self.labels[span.label_id].name}"))
+            text = f"Delete {self.labels[span.label_id].name}"
+            self.session.push(lambda: edits.delete_spans(self.project, [span_id], text=text), text)
 
     def relabel(self, span_id: int, label_id: int) -> None:
         span = self.spans.get(span_id)
@@ -249,25 +336,29 @@ class DocumentController(QObject):
         old, new = self.labels[span.label_id], self.labels[label_id]
         attrs = None
         if (old.layer == Layer.CLAIM) != (new.layer == Layer.CLAIM):
-            attrs = {"stance": None, "claimant": None, "claimant_span": None} if new.layer == Layer.CLAIM else {}
-        self.undo_stack.push(cmd.UpdateSpan(self.project, self._notify, span, label_id=label_id, attrs=attrs,
-                                            text=f"Relabel {old.name} → {new.name}"))
+            attrs = {"stance": None} if new.layer == Layer.CLAIM else {}
+        text = f"Relabel {old.name} → {new.name}"
+        self.session.push(lambda: edits.update_span(self.project, span_id, label_id=label_id, attrs=attrs,
+                                                    text=text), text)
 
     def set_claim(self, span_id: int, *, stance: str | None = ..., claimant_span: int | None = ...) -> None:
         """Set a claim's stance towards the target and/or its claimant (an entity span of this document)."""
-        span = self.spans.get(span_id)
-        if span is None or self.document is None:
+        claim = self.claim(span_id)
+        if claim is None:
             return
-        attrs = dict(span.attrs)
-        if stance is not ...:
-            attrs["stance"] = stance
+        if stance is not ... and stance != claim.stance:
+            attrs = {**claim.span.attrs, "stance": stance}
+            text = f"Claim stance: {stance or 'none'}"
+            self.session.push(lambda: edits.update_span(self.project, span_id, attrs=attrs, text=text), text,
+                              merge_key=("claim", span_id))
         if claimant_span is not ...:
-            ent = self.spans.get(claimant_span) if claimant_span is not None else None
-            attrs["claimant_span"] = ent.id if ent else None
-            attrs["claimant"] = self.document.text[ent.start:ent.end] if ent else None
-        if attrs != span.attrs:
-            self.undo_stack.push(cmd.UpdateSpan(self.project, self._notify, span, attrs=attrs,
-                                                text="Change claim"))
+            current = claim.claimant.id if claim.claimant is not None else None
+            if claimant_span != current or (claimant_span is None and claim.claimant_text):
+                ent = self.spans.get(claimant_span) if claimant_span is not None else None
+                who = self.document.text[ent.start:ent.end] if ent is not None else "none"
+                text = f"Claimant: {who}"
+                self.session.push(lambda: edits.set_claimant(self.project, span_id, claimant_span, text=text), text,
+                                  merge_key=("claim", span_id))
 
     def set_stance(self, label_id: int | None) -> None:
         if self.document is None:
@@ -276,12 +367,12 @@ class DocumentController(QObject):
         if (current.id if current else None) == label_id:
             label_id = None  # pressing the same stance again clears it
         name = self.labels[label_id].name if label_id else "none"
-        self.undo_stack.push(cmd.SetDocumentLabel(self.project, self._notify, self.document.id,
-                                                  self.annotator.id, STANCE_GROUP, label_id,
-                                                  text=f"Stance: {name}"))
+        doc, me, text = self.document.id, self.annotator.id, f"Stance: {name}"
+        self.session.push(lambda: edits.set_document_label(self.project, doc, me, STANCE_GROUP, label_id,
+                                                           text=text), text)
 
     def set_status(self, status: Status) -> None:
         if self.document is None:
             return
-        self.undo_stack.push(cmd.SetStatus(self.project, self._notify, self.document.id, self.annotator.id,
-                                           status, text=f"Mark {status.value.replace('_', ' ')}"))
+        doc, me, text = self.document.id, self.annotator.id, f"Mark {status.value.replace('_', ' ')}"
+        self.session.push(lambda: edits.set_status(self.project, doc, me, status, text=text), text)

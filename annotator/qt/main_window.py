@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 import annotator
 from annotator import paths
+from annotator.core.changes import Change
 from annotator.core.model import Annotator, Label, Layer, SpanData, Status
 from annotator.qt.controller import DocumentController
 from annotator.qt.models import DocumentListModel
@@ -45,6 +46,7 @@ from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.span_list import SpanList
 from annotator.qt.stance_panel import StancePanel
 from annotator.qt.text_view import SpanTextView
+from annotator.qt.undo import EditSession
 from annotator.storage import Project
 
 SEARCH_DEBOUNCE_MS = 200
@@ -85,7 +87,7 @@ class MainWindow(QMainWindow):
     documentChanged = Signal(int)
     projectChanged = Signal()
     annotatorChanged = Signal()
-    MENU_ORDER = ("&File", "&Edit", "&View", "&Annotate", "&Go", "&Tools", "&Help")
+    MENU_ORDER = ("&File", "&Edit", "&View", "&Annotate", "&Go", "&Project", "&Tools", "&Help")
 
     def __init__(self, project: Project, annotator_: Annotator | None = None) -> None:
         super().__init__()
@@ -98,8 +100,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.resize(1280, 820)
         self.current_document_id: int | None = None
-        self.controller = DocumentController(project, annotator_, self)
-        self.undo_stack = self.controller.undo_stack
+        self.session = EditSession(project, self)
+        self.controller = DocumentController(project, annotator_, self, self.session)
+        self.undo_stack = self.session.undo_stack
         self._saved_at: float | None = None
         self._rows_to_refresh: set[int] = set()
         self._row_timer = QTimer(self, singleShot=True, interval=30)
@@ -240,10 +243,7 @@ class MainWindow(QMainWindow):
         self.menu("&File").addSeparator()
         self.quit_action = A("&Quit", self.close, QKeySequence.StandardKey.Quit, "&File")
 
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_action, self.redo_action = self.session.actions(self)
         self.menu("&Edit").addActions([self.undo_action, self.redo_action])
         self.addActions([self.undo_action, self.redo_action])
         self.menu("&Edit").addSeparator()
@@ -327,11 +327,10 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.documentLoaded.connect(self._on_loaded)
         c.spansLoaded.connect(self._on_spans_loaded)
-        c.spansChanged.connect(self._on_spans_changed)
-        c.stanceChanged.connect(self._on_stance_changed)
-        c.statusChanged.connect(self._on_status_changed)
+        c.changed.connect(self._on_document_change)
         c.refused.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
-        self.undo_stack.indexChanged.connect(self._on_saved)
+        self.session.changed.connect(self._on_project_change)
+        self.session.stepped.connect(self._follow_change)
         self.text_view.spanClicked.connect(self.select_span)
         self.text_view.cursorPositionCp.connect(self._show_position)
         self.span_list.spanActivated.connect(lambda sid: self.select_span(sid, scroll=True))
@@ -465,7 +464,7 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, document_id: int) -> None:
         c = self.controller
         self.text_view.set_text(c.document.text)
-        self.text_view.set_spans([c.render_span(s) for s in c.spans.values()])
+        self.text_view.set_spans([c.render(s) for s in c.spans.values()])
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
         if c.loading:
@@ -545,14 +544,13 @@ class MainWindow(QMainWindow):
 
     def _current_claim(self) -> SpanData | None:
         sid = self.text_view.current_span()
-        s = self.controller.spans.get(sid) if sid is not None else None
-        if s is not None and self.controller.labels[s.label_id].layer == Layer.CLAIM:
-            return s
-        return None
+        claim = self.controller.claim(sid) if sid is not None else None
+        return claim.span if claim is not None else None
 
     def _show_claim(self) -> None:
         c = self.controller
-        claim = self._current_claim()
+        sid = self.text_view.current_span()
+        claim = c.claim(sid) if sid is not None else None
         ents = [s for s in c.sorted_spans() if c.labels[s.label_id].layer == Layer.ENTITY] if claim else []
         self.stance_panel.show_claim(claim, ents, c.document.text if c.document else "", c.claim_stances)
 
@@ -570,14 +568,15 @@ class MainWindow(QMainWindow):
         done = self.controller.status() == Status.DONE
         self.controller.set_status(Status.IN_PROGRESS if done else Status.DONE)
 
-    def _follow(self, document_id: int) -> bool:
-        """An undo/redo for another document: show that document. True if it is the current one now."""
-        if document_id == self.current_document_id:
-            return True
-        self._select_in_list(document_id)
-        if self.current_document_id != document_id:
-            self.open_document(document_id)
-        return False
+    def _follow_change(self, change: Change) -> None:
+        """An undo or redo of this annotator's work in another document: show that document."""
+        mine = {row.document_id for kind in ("spans", "document_labels", "statuses") for e in getattr(change, kind)
+                for row in (e.before, e.after) if row is not None and row.annotator_id == self.annotator.id}
+        if len(mine) == 1 and self.current_document_id not in mine:
+            (document_id,) = mine
+            self._select_in_list(document_id)
+            if self.current_document_id != document_id:
+                self.open_document(document_id)
 
     def _refresh_list_row(self, document_id: int) -> None:
         """Re-read a document's row (span count, status, stance) soon after the edit is painted."""
@@ -589,36 +588,34 @@ class MainWindow(QMainWindow):
             self.doc_model.refresh_row(d)
         self._rows_to_refresh.clear()
 
-    def _on_spans_changed(self, document_id: int, added: list[SpanData], removed: list[int]) -> None:
-        self._refresh_list_row(document_id)
-        if not self._follow(document_id):
-            return
-        c = self.controller
-        self.text_view.update_spans([c.render_span(s) for s in added], removed)
-        self.span_list.apply(added, removed)
-        if self.text_view.current_span() in removed:
-            self.select_span(None)
-        else:
-            self._show_claim()
-        n = len(c.spans)
-        self.span_count_label.setText(f"{n:,} span{'s' if n != 1 else ''}")
-        self.span_box.setTitle(f"Spans ({n:,})")
-
-    def _on_stance_changed(self, document_id: int) -> None:
-        self.doc_model.refresh_row(document_id)
-        if self._follow(document_id):
-            self.stance_panel.show_stance(self.controller.stance())
-
-    def _on_status_changed(self, document_id: int) -> None:
-        self.doc_model.refresh_row(document_id)
-        self._update_count()
-        if self._follow(document_id):
-            self._refresh_side()
-
-    def _on_saved(self, _index: int) -> None:
+    def _on_project_change(self, change: Change) -> None:
+        """Any edit, undo or redo (this window's or a feature's): the document list and its counts follow."""
         self._saved_at = time.time()
         self.save_label.setText("Saved " + time.strftime("%H:%M:%S", time.localtime(self._saved_at)))
-        self.save_label.setToolTip("Every edit is written to the project file at once.")
+        if change.statuses or change.document_labels:  # what the row shows first: at once
+            for d in change.documents():
+                self.doc_model.refresh_row(d)
+        else:  # span counts: just after the edit is painted
+            for d in change.documents():
+                self._refresh_list_row(d)
+        if change.statuses:
+            self._update_count()
+
+    def _on_document_change(self, change: Change) -> None:
+        """A change to the open document: text view, span list and side panel follow it."""
+        c = self.controller
+        if c.document is None:
+            return
+        added, removed = change.span_edits(c.document.id, self.annotator.id)
+        if change.relations:  # a claimant changed: the claims' tooltips name it
+            heads = {row.head_span_id for e in change.relations for row in (e.before, e.after) if row is not None}
+            added += [c.spans[h] for h in heads if h in c.spans and all(h != s.id for s in added)]
+        if added or removed:
+            self.text_view.update_spans([c.render(s) for s in added], removed)
+            self.span_list.apply(added, removed)
+        if self.text_view.current_span() in removed:
+            self.select_span(None)
+        self._refresh_side()
 
     def _show_position(self, pos: int) -> None:
         cur = self.text_view.textCursor()

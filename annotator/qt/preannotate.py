@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -45,61 +45,6 @@ if TYPE_CHECKING:
 # (added/changed spans, removed span ids); the feature decides what to redraw
 Changed = Callable[[list[SpanData], list[int]], None]
 FILTER = "Patterns and term lists (*.jsonl *.json *.txt);;All files (*)"
-
-
-# ---------------------------------------------------------------------------- undo commands
-class AcceptSuggestions(QUndoCommand):
-    def __init__(self, project: Project, changed: Changed, spans: Sequence[SpanData], accepted_by: str,
-                 text: str = "Accept suggestion") -> None:
-        super().__init__(text)
-        self.project, self.changed, self.spans, self.accepted_by = project, changed, list(spans), accepted_by
-        self.pairs: list[tuple[SpanData, SpanData]] = []
-
-    def redo(self) -> None:
-        self.pairs = pa.accept(self.project, self.spans, self.accepted_by)
-        self.changed([after for _b, after in self.pairs], [])
-
-    def undo(self) -> None:
-        pa.unaccept(self.project, self.pairs)
-        self.changed([before for before, _a in self.pairs], [])
-
-
-class RejectSuggestions(QUndoCommand):
-    def __init__(self, project: Project, changed: Changed, spans: Sequence[SpanData],
-                 text: str = "Reject suggestion") -> None:
-        super().__init__(text)
-        self.project, self.changed, self.spans = project, changed, list(spans)
-        self.gone: list[SpanData] = []
-
-    def redo(self) -> None:
-        self.gone = pa.reject(self.project, self.spans)
-        self.changed([], [s.id for s in self.gone])
-
-    def undo(self) -> None:
-        pa.unreject(self.project, self.gone)
-        self.changed(list(self.gone), [])
-
-
-class TagMatches(QUndoCommand):
-    """Tag every chosen match of a phrase or pattern (recurring claims); undo removes them."""
-
-    def __init__(self, project: Project, changed: Changed, matches: Sequence[pa.Match], label: str,
-                 annotator_id: int, rule: str) -> None:
-        super().__init__(f"Tag all matches of {rule!r} as {label}")
-        self.project, self.changed = project, changed
-        self.matches, self.label, self.annotator_id, self.rule = list(matches), label, annotator_id, rule
-        self.spans: list[SpanData] | None = None
-
-    def redo(self) -> None:
-        if self.spans is None:
-            self.spans = pa.tag_matches(self.project, self.matches, self.label, self.annotator_id, self.rule)
-        else:
-            pa.restore(self.project, self.spans)
-        self.changed(list(self.spans), [])
-
-    def undo(self) -> None:
-        pa.delete_spans(self.project, self.spans or [])
-        self.changed([], [s.id for s in self.spans or []])
 
 
 # ---------------------------------------------------------------------------- tag all matches
@@ -293,25 +238,6 @@ class PreannotateFeature(QObject):
         self.message = box
         box.open()
 
-    def _changed(self, added: list[SpanData], removed: list[int]) -> None:
-        """Redraw what an accept/reject/tag changed: spans of the open document through the
-        controller (the views follow), other documents' list rows only."""
-        c = self.window.controller
-        cur = c.document_id
-        for sid in removed:
-            if sid in c.spans:
-                c._notify("spans", cur, None, sid)
-        others = set()
-        for s in added:
-            if s.document_id == cur:
-                c._notify("spans", cur, s)
-            else:
-                others.add(s.document_id)
-        for d in others:
-            self.window.doc_model.refresh_row(d)
-        if cur is not None:
-            self.window.doc_model.refresh_row(cur)
-
     def _suggestions_here(self) -> list[SpanData]:
         c = self.window.controller
         return [s for s in c.sorted_spans() if pa.is_suggestion(s)]
@@ -408,13 +334,7 @@ class PreannotateFeature(QObject):
                              parent=self.window, title=title)
 
     def _refresh_current(self) -> None:
-        c = self.window.controller
-        d = c.document_id
-        if d is None:
-            return
-        for s in self.project.spans(d, self.window.annotator.id):
-            if s.id not in c.spans:
-                c._notify("spans", d, s)
+        self.window.controller.reload()  # a run stores suggestions in bulk: the open document re-reads them
 
     def _ran(self, report: pa.RunReport) -> None:
         self._refresh_current()
@@ -445,8 +365,8 @@ class PreannotateFeature(QObject):
         if s is None:
             self._hint()
             return
-        self.window.undo_stack.push(AcceptSuggestions(self.project, self._changed, [s], self.window.annotator.name,
-                                                      text=f"Accept {self.window.controller.labels[s.label_id].name}"))
+        text = f"Accept {self.window.controller.labels[s.label_id].name}"
+        self.window.session.push(lambda: pa.accept(self.project, [s], self.window.annotator.name, text=text), text)
         self._select_next_after(s.end)
 
     def reject_current(self) -> None:
@@ -454,8 +374,8 @@ class PreannotateFeature(QObject):
         if s is None:
             self._hint()
             return
-        self.window.undo_stack.push(RejectSuggestions(self.project, self._changed, [s],
-                                                      text=f"Reject {self.window.controller.labels[s.label_id].name}"))
+        text = f"Reject {self.window.controller.labels[s.label_id].name}"
+        self.window.session.push(lambda: pa.reject(self.project, [s], text=text), text)
         self._select_next_after(s.start)
 
     def _hint(self) -> None:
@@ -476,8 +396,8 @@ class PreannotateFeature(QObject):
             self._say("No suggestions to accept.")
             return
         where = "project" if project else "document"
-        self.window.undo_stack.push(AcceptSuggestions(self.project, self._changed, spans, self.window.annotator.name,
-                                                      text=f"Accept {len(spans)} suggestions in the {where}"))
+        text = f"Accept {len(spans)} suggestions in the {where}"
+        self.window.session.push(lambda: pa.accept(self.project, spans, self.window.annotator.name, text=text), text)
         self._say(f"Accepted {len(spans):,} suggestion{'s' if len(spans) != 1 else ''} (Ctrl+Z undoes).")
 
     def reject_all(self, project: bool = False) -> None:
@@ -486,8 +406,8 @@ class PreannotateFeature(QObject):
             self._say("No suggestions to reject.")
             return
         where = "project" if project else "document"
-        self.window.undo_stack.push(RejectSuggestions(self.project, self._changed, spans,
-                                                      text=f"Reject {len(spans)} suggestions in the {where}"))
+        text = f"Reject {len(spans)} suggestions in the {where}"
+        self.window.session.push(lambda: pa.reject(self.project, spans, text=text), text)
         self._say(f"Rejected {len(spans):,} suggestion{'s' if len(spans) != 1 else ''} (Ctrl+Z undoes).")
 
     def step(self, delta: int) -> None:
@@ -519,9 +439,10 @@ class PreannotateFeature(QObject):
             dlg.search()
 
     def tag_all(self, matches: list[Any], label: str, query: str) -> None:
-        cmd = TagMatches(self.project, self._changed, matches, label, self.window.annotator.id, query)
-        self.window.undo_stack.push(cmd)
-        n = len(cmd.spans or [])
+        ch = self.window.session.push(
+            lambda: pa.tag_matches(self.project, matches, label, self.window.annotator.id, query),
+            f"Tag all matches of {query!r} as {label}")
+        n = sum(e.added for e in ch.spans) if ch is not None else 0
         skipped = len(matches) - n
         self._say(f"Tagged {n:,} match{'es' if n != 1 else ''} as {label}"
                   + (f"; {skipped:,} already tagged" if skipped else "") + " (Ctrl+Z undoes).", 10000)

@@ -15,11 +15,10 @@ window's undo stack calling :mod:`annotator.services.review`.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -33,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Annotator, Layer
+from annotator.core.model import GOLD_ANNOTATOR, Annotator, Layer
 from annotator.core.tokens import TokenIndex
-from annotator.qt.review_commands import ReviewCommand
+from annotator.qt.undo import EditSession
 from annotator.qt.text_view import RenderSpan, SpanTextView, Style
 from annotator.services import review as rv
 from annotator.storage import Project
@@ -48,14 +47,18 @@ class ReviewWindow(QMainWindow):
     queueLoaded = Signal()
     documentShown = Signal(int)
 
-    def __init__(self, project: Project, lead: Annotator, undo_stack: QUndoStack | None = None,
+    def __init__(self, project: Project, lead: Annotator, session: EditSession | None = None,
                  parent: QWidget | None = None, *, min_annotators: int = 2) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("reviewWindow")
         self.setWindowTitle(f"Review — {project.path.stem} — {lead.name}")
         self.resize(1280, 760)
         self.project, self.lead, self.min_annotators = project, lead, min_annotators
-        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.session = session if session is not None else EditSession(project, self)
+        self.undo_stack = self.session.undo_stack
+        self.session.changed.connect(self._on_change)
+        self.session.stepped.connect(self._on_step)
+        self.session.refused.connect(lambda msg: self.statusBar().showMessage(msg, 6000))
         self.labels = {lab.id: lab for lab in project.labels()}
         self.queue: rv.Queue | None = None
         self.review: rv.DocumentReview | None = None
@@ -133,7 +136,6 @@ class ReviewWindow(QMainWindow):
         split.setSizes([400, 640, 360])
         self.setCentralWidget(split)
         self._build_actions()
-        self.undo_stack.indexChanged.connect(lambda _i: self.statusBar().showMessage("Saved", 2000))
 
     # ------------------------------------------------------------------ actions
     def _act(self, text: str, slot, keys: list[str], name: str) -> QAction:
@@ -157,10 +159,7 @@ class ReviewWindow(QMainWindow):
                              "reviewDone")
         self.next_doc_action = A("Next document", lambda: self.step_document(1), ["Alt+Down"], "reviewNextDoc")
         self.prev_doc_action = A("Previous document", lambda: self.step_document(-1), ["Alt+Up"], "reviewPrevDoc")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        undo, redo = self.session.actions(self)
         self.addActions([undo, redo])
         self.undo_action, self.redo_action = undo, redo
         self.close_action = A("Close review mode", self.close, ["Escape"], "reviewClose")
@@ -262,6 +261,25 @@ class ReviewWindow(QMainWindow):
             first = self._next_index(-1, 1, unresolved=True)
             self.go_to(first if first is not None else self._next_index(-1, 1))
         self.documentShown.emit(document_id)
+
+    def _gold_change(self, change) -> set[int]:
+        gold = self.project.annotator(GOLD_ANNOTATOR)
+        gid = gold.id if gold is not None else None
+        docs = {row.document_id for kind in ("spans", "document_labels", "statuses") for e in getattr(change, kind)
+                for row in (e.before, e.after) if row is not None and row.annotator_id == gid}
+        return docs | {(e.before or e.after).document_id for e in change.reviews}
+
+    def _on_change(self, change) -> None:
+        """Any edit, undo or redo: the document on show follows it."""
+        if self.document_id is not None and self.document_id in self._gold_change(change):
+            self.statusBar().showMessage("Saved", 2000)
+            self._refresh(self.document_id)
+
+    def _on_step(self, change) -> None:
+        """An undo or redo of a review decision in another document: show that document."""
+        docs = self._gold_change(change)
+        if len(docs) == 1 and self.document_id not in docs and self.isVisible():
+            self._refresh(next(iter(docs)))
 
     def _refresh(self, document_id: int) -> None:
         """After an edit or its undo: show that document again, and keep the queue row current."""
@@ -380,8 +398,7 @@ class ReviewWindow(QMainWindow):
 
     # ------------------------------------------------------------------ edits
     def _push(self, operation, text: str, advance: bool = True) -> None:
-        doc_id = self.document_id
-        self.undo_stack.push(ReviewCommand(self.project, doc_id, operation, self._refresh, text))
+        self.session.push(operation, text)
         if advance and self.review is not None:
             nxt = self._next_index(self.current if self.current is not None else -1, 1, unresolved=True)
             if nxt is not None:

@@ -220,8 +220,8 @@ def _tag_span(window: Any, project: Any, who: Any, doc: Any) -> Any:
           f"snapping gave {doc.text[span.start:span.end]!r}, expected {SAMPLE_QUOTE!r}")
     stored = [(s.start, s.end, s.label_id) for s in project.spans(doc.id, who.id)]
     check(stored == [(start, end, label.id)], f"stored spans {stored}")
-    controller.undo_stack.undo()
+    controller.session.undo()
     check(project.spans(doc.id, who.id) == [], "undo did not remove the span")
-    controller.undo_stack.redo()
+    controller.session.redo()
     check([(s.start, s.end) for s in project.spans(doc.id, who.id)] == [(start, end)], "redo did not restore it")
     return span

@@ -72,9 +72,7 @@ class SpanListModel(QAbstractListModel):
             snippet = self._text[s.start:s.end].replace("\n", " ")
             if len(snippet) > 48:
                 snippet = snippet[:45] + "…"
-            extra = ""
-            if s.attrs.get("stance") or s.attrs.get("claimant"):
-                extra = f"  ({', '.join(str(v) for v in (s.attrs.get('stance'), s.attrs.get('claimant')) if v)})"
+            extra = f"  ({s.attrs['stance']})" if s.attrs.get("stance") else ""
             return f"{lab.name if lab else '?'}  {snippet}{extra}"
         if role == Qt.ItemDataRole.DecorationRole and lab is not None:
             return QColor(lab.color)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from annotator.core.model import Label, SpanData
+from annotator.core.model import ClaimData, Label, SpanData
 
 
 class StancePanel(QWidget):
@@ -65,7 +65,7 @@ class StancePanel(QWidget):
         for lid, b in self.buttons.items():
             b.defaultAction().setChecked(label is not None and label.id == lid)
 
-    def show_claim(self, claim: SpanData | None, entities: list[SpanData], text: str,
+    def show_claim(self, claim: ClaimData | None, entities: list[SpanData], text: str,
                    stances: tuple[str, ...]) -> None:
         self.claim_box.setEnabled(claim is not None)
         self.claim_stance.clear()
@@ -77,10 +77,10 @@ class StancePanel(QWidget):
         for e in entities:
             self.claimant.addItem(text[e.start:e.end][:40], e.id)
         if claim is not None:
-            i = self.claim_stance.findData(claim.attrs.get("stance"))
+            i = self.claim_stance.findData(claim.stance)
             self.claim_stance.setCurrentIndex(max(i, 0))
-            j = self.claimant.findData(claim.attrs.get("claimant_span"))
-            if claim.attrs.get("claimant_span") is None and claim.attrs.get("claimant"):  # imported as text, not linked to a span yet
-                self.claimant.addItem(f"{claim.attrs['claimant']} (not linked)", "text")
+            j = self.claimant.findData(claim.claimant.id) if claim.claimant is not None else 0
+            if claim.claimant is None and claim.claimant_text:  # imported as a name, not linked to a span yet
+                self.claimant.addItem(f"{claim.claimant_text} (not linked)", "text")
                 j = self.claimant.count() - 1
             self.claimant.setCurrentIndex(max(j, 0))

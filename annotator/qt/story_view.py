@@ -11,7 +11,7 @@ Keyboard first. In an article's claim list:
   current claim's first unconfirmed conflict);
 - in the hints list below, Enter confirms a flagged conflict or accepts a suggested link.
 
-Every edit is a ``QUndoCommand`` calling ``annotator.services.stories``; the view only
+Every edit is a typed change pushed on the window's edit session (one undo command); the view only
 redraws from ``story_board`` after each change.
 """
 
@@ -28,8 +28,6 @@ from PySide6.QtGui import (
     QPalette,
     QTextCharFormat,
     QTextCursor,
-    QUndoCommand,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,10 +45,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.claim_matching import Claim, LinkKind, LinkOrigin, StoryData, Suggestion
-from annotator.core.errors import AnnotatorError
 from annotator.core.offsets import OffsetMap
 from annotator.services import stories as svc
 from annotator.storage import Project
+from annotator.qt.undo import EditSession
+from annotator.services import story_changes as sc
 from annotator.storage.claims import ClaimStore
 
 KIND_MARK = {LinkKind.SAME: "=", LinkKind.SUPPORTS: "→", LinkKind.CONTRADICTS: "≠"}
@@ -69,57 +68,6 @@ MARK_BG = QColor("#c5f6fa")
 CLAIM_BG = QColor("#fff3bf")
 CURRENT_BG = QColor("#ffe066")
 SpanRole = Qt.ItemDataRole.UserRole + 1
-
-
-# ---------------------------------------------------------------------------- undo commands
-class LinkCommand(QUndoCommand):
-    """Any claim-link edit: ``apply`` makes it the first time (returning a ``LinkEdit``);
-    undo and redo replay the edit, keeping link ids."""
-
-    def __init__(self, project: Project, apply: Callable[[], svc.LinkEdit | None], text: str,
-                 changed: Callable[[str], None]) -> None:
-        super().__init__(text)
-        self.project, self.apply, self.changed = project, apply, changed
-        self.edit: svc.LinkEdit | None = None
-        self.error: str | None = None
-
-    def redo(self) -> None:
-        if self.edit is None:
-            try:
-                self.edit = self.apply()
-            except AnnotatorError as e:  # refused by the core: nothing changed, nothing to undo
-                self.error = str(e)
-            if self.edit is None:
-                self.setObsolete(True)
-                return
-        else:
-            svc.redo_edit(self.project, self.edit)
-        self.changed(self.text())
-
-    def undo(self) -> None:
-        if self.edit is not None:
-            svc.undo_edit(self.project, self.edit)
-        self.changed(f"Undone: {self.text()}")
-
-
-class StoryDocumentsCommand(QUndoCommand):
-    """Change a story's articles by hand (the story becomes "manual": regrouping keeps it)."""
-
-    def __init__(self, project: Project, story_id: int, document_ids: list[int], text: str,
-                 changed: Callable[[], None]) -> None:
-        super().__init__(text)
-        self.project, self.story_id, self.document_ids, self.changed = project, story_id, document_ids, changed
-        self.before: StoryData | None = None
-
-    def redo(self) -> None:
-        self.before = ClaimStore(self.project).set_story_documents(self.story_id, self.document_ids)
-        self.changed()
-
-    def undo(self) -> None:
-        assert self.before is not None
-        ClaimStore(self.project).set_story_documents(self.story_id, list(self.before.document_ids),
-                                                     origin=self.before.origin)
-        self.changed()
 
 
 # ---------------------------------------------------------------------------- widgets
@@ -179,14 +127,16 @@ class StoryView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, project: Project, annotator_id: Callable[[], int], undo_stack: QUndoStack | None = None,
+    def __init__(self, project: Project, annotator_id: Callable[[], int], session: EditSession | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("storyView")
         self.setWindowTitle("Stories — claims across articles")
         self.project = project
         self.annotator_id = annotator_id
-        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.session = session if session is not None else EditSession(project, self)
+        self.undo_stack = self.session.undo_stack
+        self.session.changed.connect(self._on_change)
         self.board: svc.StoryBoard | None = None
         self.marked: int | None = None  # span id of the claim to link from
         self.summary = ""
@@ -225,10 +175,8 @@ class StoryView(QWidget):
         lay.addWidget(self.status)
         lay.addWidget(self.help)
 
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        undo, redo = self.session.actions(self)
+        self.session.refused.connect(self.status.setText)
         remove = QAction("Remove article", self, shortcut=QKeySequence("Ctrl+Shift+Delete"))
         remove.triggered.connect(self.remove_current_article)
         for a in (undo, redo, remove):
@@ -277,15 +225,15 @@ class StoryView(QWidget):
         if self.board is None or col is None or col.document_id is None:
             return
         docs = [d for d in self.board.story.document_ids if d != col.document_id]
-        self.undo_stack.push(StoryDocumentsCommand(self.project, self.board.story.id, docs,
-                                                   "Remove article from story", self._changed_stories))
+        sid, text = self.board.story.id, "Remove article from story"
+        self.session.push(lambda: sc.set_story_documents(self.project, sid, docs, text=text), text)
 
     def add_document(self, document_id: int) -> None:
         if self.board is None or document_id in self.board.story.document_ids:
             return
         docs = [*self.board.story.document_ids, document_id]
-        self.undo_stack.push(StoryDocumentsCommand(self.project, self.board.story.id, docs,
-                                                   "Add article to story", self._changed_stories))
+        sid, text = self.board.story.id, "Add article to story"
+        self.session.push(lambda: sc.set_story_documents(self.project, sid, docs, text=text), text)
 
     def _changed_stories(self) -> None:
         self.reload_stories()
@@ -521,10 +469,14 @@ class StoryView(QWidget):
                 self.accept_suggestion(obj)  # type: ignore[arg-type]
 
     def push_link(self, apply: Callable[[], svc.LinkEdit | None], text: str) -> None:
-        cmd = LinkCommand(self.project, apply, text, self._changed_links)
-        self.undo_stack.push(cmd)
-        if cmd.error:
-            self.status.setText(cmd.error)
+        self.session.push(lambda: sc.link_change(apply(), text), text)
+
+    def _on_change(self, change) -> None:
+        """Any edit, undo or redo of links or stories: redraw (the story list too if a story changed)."""
+        if change.stories:
+            self._changed_stories()
+        elif change.links:
+            self._changed_links(change.text or "Saved")
 
     def _changed_links(self, message: str) -> None:
         self._redraw(message)

@@ -36,6 +36,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, delete, insert, select
 
+from annotator.core import private_files
 from annotator.core.errors import AnnotatorError, InputError, ProjectError
 from annotator.core.model import Layer, Origin, Role, Status
 from annotator.core.schema import Schema, schema_from_dict
@@ -160,9 +161,10 @@ def export_bundle(project: Project, annotator: str, out: str | Path, *, with_tex
     }
     payload["digest"] = _digest(payload)
     data = gzip.compress(orjson.dumps(payload), compresslevel=6, mtime=0)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_files.make_dir(out.parent)
     tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
+    tmp.unlink(missing_ok=True)
+    private_files.write_file(tmp, data)  # 0600: someone's work, private from the first byte
     tmp.replace(out)  # never a half-written bundle under the real name
     if progress:
         progress(1, 1, str(out))
@@ -278,7 +280,7 @@ def schema_conflicts(project: Project, bundle: Bundle) -> list[str]:
             out.append(f"{where}: document label {name!r} belongs to category {group!r} in the bundle "
                        f"but to {have.group!r} in the project")
     target = project.get_setting("stance_target", "")
-    if has_doc_labels and bundle.schema.stance_target != target:
+    if has_doc_labels and target and bundle.schema.stance_target != target:  # a project without one adopts it
         out.append(f"{where}: the bundle's stance target is {bundle.schema.stance_target!r}, "
                    f"the project's is {target!r}")
     known = set(project.get_setting("claim_stances", ["supports", "refutes", "neutral"]))
@@ -367,8 +369,13 @@ def merge_bundles(project: Project, paths: Sequence[str | Path], *, add_document
         except InputError as e:
             report.errors.append(e)
     conflicts = [c for b in bundles for c in schema_conflicts(project, b)]
+    targets = {b.schema.stance_target for b in bundles if b.schema.stance_target}
+    if not project.get_setting("stance_target", "") and len(targets) > 1:
+        conflicts.append("the bundles name different stance targets: " + ", ".join(map(repr, sorted(targets))))
     if conflicts:
         raise SchemaConflict(conflicts)
+    if not project.get_setting("stance_target", "") and targets:
+        project.set_setting("stance_target", next(iter(targets)))  # a new master takes the bundles' target
     # for one annotator, only the newest bundle of the run counts
     newest: dict[str, Bundle] = {}
     for b in bundles:

@@ -19,6 +19,7 @@ CSV, native JSONL). See docs/formats.md for every rule.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import random
@@ -33,6 +34,7 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
+from annotator.core import private_files
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Layer, Role, Status
 from annotator.formats import REGISTRY
@@ -240,6 +242,21 @@ def _attrs_key(a: dict[str, Any]) -> bytes:
     return orjson.dumps(a, option=orjson.OPT_SORT_KEYS)
 
 
+def _vote_attrs(versions: Sequence[RecSpan]) -> dict[str, Any]:
+    """Each attribute (a claim's stance, …) by its own vote among those who marked the span: the
+    most frequent value, ties to the smaller serialisation; an attribute nobody set is left out.
+    (Voting on whole attribute dicts would let one differing key outvote agreement on the others;
+    the claimant is a relation and is voted on with the relations.)"""
+    out: dict[str, Any] = {}
+    for k in sorted({k for s in versions for k in s.attrs}):
+        votes = Counter(_attrs_key(s.attrs.get(k)) for s in versions)
+        best = min(votes, key=lambda v: (-votes[v], v))
+        value = orjson.loads(best)
+        if value is not None:
+            out[k] = value
+    return out
+
+
 def merge(parts: Sequence[Record]) -> Record:
     """Strict-majority merge of several annotators' records of one document."""
     n = len(parts)
@@ -254,11 +271,9 @@ def merge(parts: Sequence[Record]) -> Record:
     for key in sorted(votes):
         vs = votes[key]
         if 2 * len(vs) > n:
-            attrs_votes = Counter(_attrs_key(s.attrs) for s in vs)
-            best = min(attrs_votes, key=lambda k: (-attrs_votes[k], k))
             origin = Counter(s.origin for s in vs).most_common(1)[0][0]
             index[key] = len(out.spans)
-            out.spans.append(RecSpan(key[0], key[1], key[3], key[2], orjson.loads(best), origin))
+            out.spans.append(RecSpan(key[0], key[1], key[3], key[2], _vote_attrs(vs), origin))
     rel_votes: Counter = Counter()
     for rec in parts:
         keys = [(s.start, s.end, s.layer, s.label) for s in rec.spans]
@@ -330,6 +345,7 @@ class ExportOptions:
     shard_docs: int = 0
     language: str | None = None
     suggestions: bool = False  # also export machine suggestions not accepted yet
+    offsets: str = "utf16"  # doccano: the unit offsets count (annotator.formats.units)
 
 
 def context(project: Project, view: View, align: str, shard_docs: int = 0, language: str | None = None
@@ -445,7 +461,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
             doc_ids = list(c.execute(select(D.c.id).order_by(D.c.id)).scalars())
     else:
         doc_ids = worked_documents(project, view)
-    ctx = context(project, view, opts.align, opts.shard_docs, opts.language)
+    ctx = dataclasses.replace(context(project, view, opts.align, opts.shard_docs, opts.language), offsets=opts.offsets)
     splits: dict[int, str] | None = None
     if opts.split:
         strata = stance_of(project, view, doc_ids) if opts.stratify else None
@@ -464,13 +480,19 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
         return tmp / f"{split}{fmt.suffix}"
 
     try:
+        # private from the start (people's work): a folder 0700 that nobody else can enter, or
+        # a file created 0600 that the writer then fills; every file 0600 before the rename
         if splits is not None:
-            tmp.mkdir()
+            private_files.make_dir(tmp)
             for name in SPLIT_NAMES[:len(opts.split or ())]:
                 writers[name] = fmt.writer(target(name), ctx)
                 report.per_split[name] = 0
         else:
+            if not (fmt.directory or opts.shard_docs and fmt.suffix == ".spacy"):
+                private_files.create_file(tmp)
             writers[None] = fmt.writer(tmp, ctx)
+            if tmp.is_dir():
+                os.chmod(tmp, private_files.DIR_MODE)
         labels = _Labels(project)
         names = {a.id: a.name for a in project.annotators(include_gold=True)}
         if progress:
@@ -492,6 +514,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
         for w in writers.values():
             w.close()
         writers.clear()
+        private_files.make_private(tmp)
         _replace(tmp, out, opts.force)
     except BaseException:
         for w in writers.values():

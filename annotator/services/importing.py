@@ -20,14 +20,15 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError
 
-from annotator.core.article import extract_date, extract_source, extract_title
+from annotator.core.article import Cut, extract_date, extract_source, extract_title
 from annotator.core.errors import InputError, ProjectError, ProjectReadOnlyError
 from annotator.core.model import Layer, NewDocument, Role
 from annotator.core.schema import label_name_problem, shown_label
-from annotator.core.text import content_hash, normalise, normalise_with_offsets
+from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats import reader_for
 from annotator.formats.decoding import MAX_BYTES
 from annotator.storage import Project, db
+from annotator.storage.articles import store_originals
 from annotator.storage.labels import ensure_label
 from annotator.storage.project import D, L
 
@@ -59,6 +60,8 @@ class ImportReport:
     errors: list[InputError] = field(default_factory=list)
     document_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    # boilerplate left out of the annotatable text: (where the document came from, the cut)
+    cuts: list[tuple[str, Cut]] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -70,6 +73,10 @@ class ImportReport:
             parts.append(f"{self.duplicates:,} already in the project")
         if self.spans:
             parts.append(f"{self.spans:,} spans")
+        if self.cuts:
+            docs = len({where for where, _ in self.cuts})
+            parts.append(f"{len(self.cuts):,} boilerplate line{'s' if len(self.cuts) != 1 else ''} left out of "
+                         f"{docs:,} document{'s' if docs != 1 else ''}")
         if self.errors:
             parts.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
         return ", ".join(parts) + f" ({self.seconds:.1f} s)"
@@ -85,7 +92,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputErr
             found = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
                            and reader_for(f) is not None)
             if not found:
-                errors.append(InputError("has no .txt, .jsonl or .csv files", str(p)))
+                errors.append(InputError("has no .txt, .html, .jsonl or .csv files", str(p)))
             files.extend(found)
         elif p.is_file():
             files.append(p)
@@ -112,18 +119,32 @@ def _not_a_file(p: Path) -> str:
     return "not a regular file; not read"
 
 
-def _prepare(doc: NewDocument) -> NewDocument:
-    """Normalise the text (CRLF to LF, NFC) and move the spans with it."""
+def _prepare(doc: NewDocument, notes: list[InputError] | None = None) -> NewDocument:
+    """Normalise the text (CRLF to LF, NFC) and move the spans with it. The text is always
+    ``normalise(doc.text)`` (one hash per text); a span edge inside a sequence NFC composes
+    is moved outwards, and said in ``notes``."""
     if doc.spans:
-        text, mapping = normalise_with_offsets(doc.text, [o for s in doc.spans for o in (s.start, s.end)])
-        spans = [type(s)(mapping[s.start], mapping[s.end], s.label, s.attrs, s.origin) for s in doc.spans]
+        for s in doc.spans:
+            if not 0 <= s.start <= s.end <= len(doc.text):
+                raise InputError(f"span [{s.start}, {s.end}) ({s.label}) lies outside the text", doc.origin)
+        try:
+            text, new, moved = normalise_spans(doc.text, [(s.start, s.end) for s in doc.spans])
+        except ValueError as e:
+            raise InputError(str(e), doc.origin) from None
+        spans = [type(s)(a, b, s.label, s.attrs, s.origin) for s, (a, b) in zip(doc.spans, new)]
+        for i in moved:
+            s = doc.spans[i]
+            if notes is not None:
+                notes.append(InputError(
+                    f"span {s.label} [{s.start}, {s.end}) {doc.text[s.start:s.end]!r} has an edge inside a character "
+                    f"that Unicode NFC composes: stored as {text[new[i][0]:new[i][1]]!r}", doc.origin))
     else:
         text, spans = normalise(doc.text), []
     # what the input does not say is read from the article itself (headline, dateline, agency)
     return NewDocument(text=text, title=(doc.title or extract_title(text)).strip(),
                        source=doc.source or extract_source(text), url=doc.url,
                        published=doc.published or extract_date(text), meta=doc.meta, spans=spans,
-                       origin=doc.origin)
+                       origin=doc.origin, original=doc.original, cuts=doc.cuts)
 
 
 class Importer:
@@ -202,6 +223,8 @@ class Importer:
         report.document_ids.extend(done.document_ids)
         report.spans += done.spans
         report.added += done.added
+        report.errors.extend(done.errors)  # (a duplicate's spans not imported, said by line)
+        report.cuts.extend(done.cuts)
 
     def _write_batch(self, batch: list[NewDocument], report: ImportReport) -> None:
         now = time.time()
@@ -215,6 +238,10 @@ class Importer:
             for d, h in zip(batch, hashes):
                 if h in existing or h in seen:
                     report.duplicates += 1
+                    if d.spans:
+                        report.errors.append(InputError(
+                            f"this text is already in the project: its {len(d.spans)} span(s) were not imported "
+                            "(to add them as someone's work: annotator import-annotations --as NAME)", d.origin))
                     continue
                 seen.add(h)
                 keep.append(d)
@@ -235,6 +262,13 @@ class Importer:
                                       s.origin))
             report.spans += self.project.add_spans(span_rows, conn=c)
             report.added += len(rows)
+            # the file's own text, where the annotatable text is not all of it (issue 17)
+            originals = {ids[r["content_hash"]]: ("html" if d.meta.get("format") == "html" else "text",
+                                                  d.original, d.cuts)
+                         for d, r in zip(keep, rows) if d.original is not None}
+            store_originals(c, originals)
+            for d in keep:
+                report.cuts.extend((d.origin, cut) for cut in d.cuts)
 
     def run(self, records: Iterable[NewDocument | InputError], report: ImportReport,
             on_record: Callable[[NewDocument | InputError], None] | None = None) -> None:
@@ -253,7 +287,7 @@ class Importer:
                     report.errors.append(rec)
                     continue
                 try:
-                    doc = _prepare(rec)
+                    doc = _prepare(rec, report.errors)
                     self._check_labels(doc)
                     self._validate_spans(doc)
                 except InputError as e:
@@ -277,11 +311,15 @@ class Importer:
 
 def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | None = None,
                  text_column: str | None = None, annotator: str = "imported", add_labels: bool = False,
-                 max_bytes: int = MAX_BYTES, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportReport:
-    """Import files and folders. ``progress(done, total, message)`` is called as files are read, every
+                 max_bytes: int = MAX_BYTES, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                 offsets: str | None = None, keep_boilerplate: bool = False) -> ImportReport:
+    """Import files and folders. Articles in plain text and HTML lose their web boilerplate
+    (``annotator.core.article``) unless ``keep_boilerplate``; the file's text is kept beside.
+    ``progress(done, total, message)`` is called as files are read, every
     ``PROGRESS_EVERY`` documents (done/total: bytes, estimated inside a file; kilobytes past 2 GB);
     ``cancelled()`` is polled between documents: on cancel the current batch is dropped and
-    ``Cancelled`` raised (documents of earlier batches stay, whole)."""
+    ``Cancelled`` raised (documents of earlier batches stay, whole). ``offsets``: the unit JSONL
+    span offsets count (see ``annotator.formats.units``; default: each line's tool's own)."""
     t0 = time.perf_counter()
     report = ImportReport()
     files, errors = expand_paths(paths)
@@ -317,7 +355,8 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | No
             if read[0] % PROGRESS_EVERY == 0:
                 report_progress(done + min(read[1], size), f"{f.name}: {read[0]:,} documents read")
 
-        records: Iterator = r.reader(f, text_column=text_column, max_bytes=max_bytes)
+        records: Iterator = r.reader(f, text_column=text_column, max_bytes=max_bytes, offsets=offsets,
+                                     keep_boilerplate=keep_boilerplate)
         importer.run(records, report, tick)
         done += size
         report_progress(done, str(f))
@@ -340,3 +379,58 @@ def _size(p: Path) -> int:
         return os.path.getsize(p)
     except OSError:
         return 0
+
+
+# ---------------------------------------------------------------- preview (issue 17)
+@dataclass
+class PreviewItem:
+    """What importing one article would store: its metadata and the lines left out."""
+
+    where: str
+    title: str
+    source: str | None
+    published: str | None
+    meta: dict
+    cuts: list[Cut]
+    characters: int
+
+
+def preview_paths(paths: Sequence[str | Path], *, fmt: str | None = None, text_column: str | None = None,
+                  keep_boilerplate: bool = False, max_bytes: int = MAX_BYTES, limit: int = 200,
+                  cancelled: Callable[[], bool] | None = None) -> tuple[list[PreviewItem], list[InputError]]:
+    """Read (never store) up to ``limit`` documents: title, outlet, date, byline and the cut lines
+    that an import with the same options would give (File → Import's preview, ``--preview``)."""
+    files, errors = expand_paths(paths)
+    items: list[PreviewItem] = []
+    for f in files:
+        try:
+            r = reader_for(f, fmt)
+        except InputError as e:
+            errors.append(e)
+            continue
+        if r is None:
+            errors.append(InputError("unknown file type (import .txt, .html, .jsonl or .csv)", str(f)))
+            continue
+        for rec in r.reader(f, text_column=text_column, max_bytes=max_bytes, keep_boilerplate=keep_boilerplate):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            if isinstance(rec, InputError):
+                errors.append(rec)
+                continue
+            doc = _prepare(rec)
+            items.append(PreviewItem(doc.origin, doc.title or "", doc.source, doc.published,
+                                     {k: v for k, v in doc.meta.items() if k in ("byline", "standfirst", "dateline")},
+                                     list(doc.cuts), len(doc.text)))
+            if len(items) >= limit:
+                return items, errors
+    return items, errors
+
+
+def describe_cuts(cuts: Iterable[tuple[str, Cut]]) -> list[str]:
+    """One line per cut, for the import report: 'file.txt:18: comment form: Leave a Reply'."""
+    out = []
+    for where, c in cuts:
+        shown = c.text.strip()
+        shown = shown if len(shown) <= 100 else shown[:99] + "…"
+        out.append(f"{where}:{c.line}: {c.reason}: {shown}")
+    return out

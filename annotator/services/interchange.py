@@ -28,8 +28,9 @@ from annotator.core.article import extract_title
 from annotator.core.errors import InputError
 from annotator.core.model import GOLD_ANNOTATOR, Layer, Origin, Role, Status
 from annotator.core.schema import label_name_problem, shown_label
-from annotator.core.text import content_hash, normalise, normalise_with_offsets
+from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats.records import Record
+from annotator.formats.units import propose
 from annotator.services.exporting import interchange
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
@@ -121,9 +122,17 @@ class _Loader:
         label_ids = [self._label(s.label, s.layer, where) for s in rec.spans]
         cat_ids = [(g, self._label(v, "document", where)) for g, v in sorted(rec.cats.items())]
         if rec.text:
-            text, mapping = normalise_with_offsets(rec.text, [o for s in rec.spans for o in (s.start, s.end)])
-            for s in rec.spans:
-                s.start, s.end = mapping[s.start], mapping[s.end]
+            try:
+                text, new, moved = normalise_spans(rec.text, [(s.start, s.end) for s in rec.spans])
+            except ValueError as e:
+                raise InputError(str(e), where) from None
+            for i in moved:
+                s = rec.spans[i]
+                rec.problems.append(InputError(
+                    f"span {s.label} [{s.start}, {s.end}) {rec.text[s.start:s.end]!r} has an edge inside a character "
+                    f"that Unicode NFC composes: stored as {text[new[i][0]:new[i][1]]!r}", where))
+            for s, (a, b) in zip(rec.spans, new):
+                s.start, s.end = a, b
             rec.text = text
         for s in rec.spans:
             if rec.text and not rec.text[s.start:s.end].strip():
@@ -146,10 +155,15 @@ class _Loader:
                                                         rec.where))
                         continue
                     texts = rec.meta.pop("_span_texts", [])
-                    bad = [s for s, t in zip(rec.spans, texts) if t is not None and did.text[s.start:s.end] != t]
-                    if bad or any(s.end > len(did.text) for s in rec.spans):
-                        report.errors.append(InputError("the span texts do not match the document's text",
-                                                        rec.where))
+                    bad = [(s, t) for s, t in zip(rec.spans, texts)
+                           if s.end > len(did.text) or (t is not None and did.text[s.start:s.end] != t)]
+                    if bad:
+                        s, t = bad[0]
+                        checks = [(s.start, s.end, t) for s, t in zip(rec.spans, texts) if t is not None]
+                        report.errors.append(InputError(
+                            f"span {s.label} [{s.start}, {s.end}) says {t!r} but the document has "
+                            f"{did.text[s.start:s.end]!r} there ({len(bad)} of {len(rec.spans)} spans differ); "
+                            "document left out" + propose(did.text, checks, "codepoints"), rec.where))
                         continue
                     did = did.id
                 if did is None:
@@ -246,6 +260,8 @@ def import_annotations(project: Project, path: str | Path, fmt: str, *, annotato
         except InputError as e:
             report.errors.append(e)
             continue
+        finally:
+            report.errors.extend(rec.problems)  # what the reader left out of this record, per line
         if rec.extra:
             claim_extras.append((content_hash(normalise(rec.text)), aid, rec.extra))
         n += 1

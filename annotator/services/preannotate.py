@@ -33,23 +33,21 @@ import datetime as _dt
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select, update
 
+from annotator.core.changes import Change, Edit, SettingRow, StatusRow
 from annotator.core.errors import AnnotatorError, InputError
-from annotator.core.model import Label, Layer, Origin, SpanData
+from annotator.core.model import SUGGESTION_ORIGINS, Label, Layer, Origin, SpanData, Status
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
-from annotator.storage.project import R, S
 
 Progress = Callable[[int, int, str], None]
-SUGGESTION_ORIGINS = (str(Origin.PATTERN), str(Origin.MODEL))
 BATCH = 500
-CLAIM_ATTRS = {"stance": None, "claimant": None, "claimant_span": None}
+CLAIM_ATTRS = {"stance": None}
 
 
 class PreannotateError(AnnotatorError):
@@ -328,12 +326,6 @@ def rejected(project: Project, annotator_id: int) -> set[tuple[int, int, int, in
     return {tuple(x) for x in project.get_setting(_rejected_key(annotator_id), [])}  # type: ignore[misc]
 
 
-def _insert(c, rows: list[dict]) -> list[int]:
-    if not rows:
-        return []
-    return list(c.execute(insert(S).returning(S.c.id, sort_by_parameter_order=True), rows).scalars())
-
-
 def run(project: Project, suggester: Suggester, annotator_id: int, document_ids: Sequence[int] | None = None, *,
         progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> RunReport:
     """Suggest spans in the given documents (default: all) for one annotator.
@@ -352,11 +344,7 @@ def run(project: Project, suggester: Suggester, annotator_id: int, document_ids:
     def flush() -> None:
         ids = [d.id for d in batch]
         found = suggester.suggest([d.text for d in batch])
-        with project.read() as c:
-            have = {(r.document_id, r.start, r.end, r.label_id) for r in c.execute(
-                select(S.c.document_id, S.c.start, S.c.end, S.c.label_id)
-                .where(S.c.document_id.in_(ids), S.c.annotator_id == annotator_id))}
-        now = time.time()
+        have = project.span_keys(ids, annotator_id)
         rows = []
         for d, sugg in zip(batch, found):
             for sg in sugg:
@@ -374,11 +362,8 @@ def run(project: Project, suggester: Suggester, annotator_id: int, document_ids:
                 attrs: dict[str, Any] = {"suggestion": True, "source": sg.source}
                 if lab.layer == Layer.CLAIM:
                     attrs = {**CLAIM_ATTRS, **attrs}
-                rows.append(dict(document_id=d.id, annotator_id=annotator_id, label_id=lab.id, start=sg.start,
-                                 end=sg.end, attrs=attrs, origin=str(sg.origin), created_at=now, updated_at=now))
-        with project.write() as c:
-            if rows:
-                c.execute(insert(S), rows)  # executemany: no ids needed
+                rows.append((d.id, annotator_id, lab.id, sg.start, sg.end, attrs, sg.origin))
+        project.add_spans(rows)  # one executemany: no ids needed
         report.suggestions += len(rows)
         report.documents += len(batch)
         batch.clear()
@@ -404,31 +389,18 @@ def run(project: Project, suggester: Suggester, annotator_id: int, document_ids:
 # ---------------------------------------------------------------------------- review
 def suggestions(project: Project, annotator_id: int, document_id: int | None = None) -> list[SpanData]:
     """The annotator's suggestions not reviewed yet, in text order (one document, or all)."""
-    q = select(S).where(S.c.annotator_id == annotator_id, S.c.origin.in_(SUGGESTION_ORIGINS))
-    if document_id is not None:
-        q = q.where(S.c.document_id == document_id)
-    from annotator.storage.project import _span
-
-    with project.read() as c:
-        return [_span(r) for r in c.execute(q.order_by(S.c.document_id, S.c.start, S.c.end, S.c.id))]
+    return project.spans_of(annotator_id, origins=SUGGESTION_ORIGINS, document_id=document_id)
 
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def _write_spans(project: Project, spans: Sequence[SpanData]) -> None:
-    """Overwrite attrs and origin of existing spans (one transaction)."""
-    with project.write() as c:
-        for s in spans:
-            c.execute(update(S).where(S.c.id == s.id).values(attrs=s.attrs, origin=str(s.origin),
-                                                               updated_at=time.time()))
-
-
-def accept(project: Project, spans: Sequence[SpanData], accepted_by: str) -> list[tuple[SpanData, SpanData]]:
-    """Turn suggestions into normal (manual) spans, keeping their provenance. Returns
-    (before, after) pairs; spans that are not suggestions are left alone."""
-    pairs = []
+def accept(project: Project, spans: Sequence[SpanData], accepted_by: str, *, text: str = "Accept suggestions"
+           ) -> Change:
+    """Turn suggestions into normal (manual) spans, keeping their provenance, in one change;
+    spans that are not suggestions are left alone."""
+    edits_: list[Edit[SpanData]] = []
     at = _now()
     for s in spans:
         if not is_suggestion(s):
@@ -436,66 +408,29 @@ def accept(project: Project, spans: Sequence[SpanData], accepted_by: str) -> lis
         attrs = {k: v for k, v in s.attrs.items() if k not in ("suggestion", "source")}
         attrs["provenance"] = {"suggested_by": str(s.origin), "source": s.attrs.get("source"),
                                "accepted_by": accepted_by, "at": at}
-        pairs.append((s, SpanData(s.id, s.document_id, s.annotator_id, s.label_id, s.start, s.end, attrs,
-                                  Origin.MANUAL)))
-    _write_spans(project, [after for _b, after in pairs])
-    return pairs
+        edits_.append(Edit(s, replace(s, attrs=attrs, origin=Origin.MANUAL)))
+    return project.apply(Change(spans=tuple(edits_), text=text)) if edits_ else Change()
 
 
-def unaccept(project: Project, pairs: Sequence[tuple[SpanData, SpanData]]) -> None:
-    """Undo :func:`accept`."""
-    _write_spans(project, [before for before, _a in pairs])
-
-
-def reject(project: Project, spans: Sequence[SpanData]) -> list[SpanData]:
-    """Delete suggestions and remember them as rejected. Returns what was deleted."""
+def reject(project: Project, spans: Sequence[SpanData], *, text: str = "Reject suggestions") -> Change:
+    """Delete suggestions and remember them as rejected (a re-run does not bring them back), in one change."""
     gone = [s for s in spans if is_suggestion(s)]
     if not gone:
-        return []
-    with project.write() as c:
-        ids = [s.id for s in gone]
-        for i in range(0, len(ids), 900):
-            chunk = ids[i:i + 900]
-            c.execute(delete(R).where(R.c.head_span_id.in_(chunk) | R.c.tail_span_id.in_(chunk)))
-            c.execute(delete(S).where(S.c.id.in_(chunk)))
-    _remember(project, gone, add=True)
-    return gone
-
-
-def unreject(project: Project, spans: Sequence[SpanData]) -> None:
-    """Undo :func:`reject`: the suggestions come back under their ids."""
-    restore(project, spans)
-    _remember(project, spans, add=False)
-
-
-def _remember(project: Project, spans: Sequence[SpanData], add: bool) -> None:
+        return Change()
+    removal = project.removal_of([s.id for s in gone])
     by_annotator: dict[int, list[SpanData]] = defaultdict(list)
-    for s in spans:
+    for s in gone:
         by_annotator[s.annotator_id].append(s)
+    settings = []
     for aid, ss in by_annotator.items():
-        keys = rejected(project, aid)
-        change = {(s.document_id, s.start, s.end, s.label_id) for s in ss}
-        keys = keys | change if add else keys - change
-        project.set_setting(_rejected_key(aid), sorted(list(k) for k in keys))
+        key = _rejected_key(aid)
+        before = project.get_setting(key)
+        keys = rejected(project, aid) | {(s.document_id, s.start, s.end, s.label_id) for s in ss}
+        after = sorted(list(k) for k in keys)
+        settings.append(Edit(None if before is None else SettingRow(key, before), SettingRow(key, after)))
+    return project.apply(replace(removal, settings=tuple(settings), text=text))
 
 
-def restore(project: Project, spans: Sequence[SpanData]) -> None:
-    """Insert spans under their own ids (undo of a delete)."""
-    now = time.time()
-    with project.write() as c:
-        _insert(c, [dict(id=s.id, document_id=s.document_id, annotator_id=s.annotator_id, label_id=s.label_id,
-                         start=s.start, end=s.end, attrs=s.attrs, origin=str(s.origin), created_at=now,
-                         updated_at=now) for s in spans])
-
-
-def delete_spans(project: Project, spans: Sequence[SpanData]) -> None:
-    """Delete spans by id (undo of :func:`tag_matches`)."""
-    ids = [s.id for s in spans]
-    with project.write() as c:
-        for i in range(0, len(ids), 900):
-            chunk = ids[i:i + 900]
-            c.execute(delete(R).where(R.c.head_span_id.in_(chunk) | R.c.tail_span_id.in_(chunk)))
-            c.execute(delete(S).where(S.c.id.in_(chunk)))
 
 
 # ---------------------------------------------------------------------------- tag all matches
@@ -561,20 +496,14 @@ def find_matches(project: Project, query: str, *, progress: Progress | None = No
 
 
 def tag_matches(project: Project, matches: Sequence[Match], label: str, annotator_id: int, rule: str
-                ) -> list[SpanData]:
+                ) -> Change:
     """Tag every match as the annotator's own span, skipping places the annotator already has a
-    span (or a suggestion) of this label. Returns the new spans (for undo)."""
+    span (or a suggestion) of this label; one change (statuses of documents still to do included)."""
     lab = span_labels(project).get(label)
     if lab is None:
         raise PreannotateError(f"no span label {label!r}")
     ids = sorted({m.document_id for m in matches})
-    have: set[tuple[int, int, int]] = set()
-    with project.read() as c:
-        for i in range(0, len(ids), 900):
-            have.update((r.document_id, r.start, r.end) for r in c.execute(
-                select(S.c.document_id, S.c.start, S.c.end).where(
-                    S.c.document_id.in_(ids[i:i + 900]), S.c.annotator_id == annotator_id,
-                    S.c.label_id == lab.id)))
+    have = {(d, st, en) for d, st, en, _lab in project.span_keys(ids, annotator_id, lab.id)}
     now = time.time()
     base: dict[str, Any] = dict(CLAIM_ATTRS) if lab.layer == Layer.CLAIM else {}
     rows, seen = [], set()
@@ -585,9 +514,11 @@ def tag_matches(project: Project, matches: Sequence[Match], label: str, annotato
         seen.add(key)
         attrs = {**base, "provenance": {"rule": rule, "at": _dt.datetime.fromtimestamp(now, _dt.UTC)
                                         .isoformat(timespec="seconds")}}
-        rows.append(dict(document_id=m.document_id, annotator_id=annotator_id, label_id=lab.id, start=m.start,
-                         end=m.end, attrs=attrs, origin=str(Origin.MANUAL), created_at=now, updated_at=now))
-    with project.write() as c:
-        new_ids = _insert(c, rows)
-    return [SpanData(i, r["document_id"], annotator_id, lab.id, r["start"], r["end"], r["attrs"], Origin.MANUAL)
-            for i, r in zip(new_ids, rows)]
+        rows.append(SpanData(-1 - len(rows), m.document_id, annotator_id, lab.id, m.start, m.end, attrs,
+                             Origin.MANUAL))
+    todo = [d for d in sorted({r.document_id for r in rows})
+            if (d, annotator_id) not in project.statuses_in([d])]
+    return project.apply(Change(spans=tuple(Edit(None, r) for r in rows),
+                                statuses=tuple(Edit(None, StatusRow(d, annotator_id, Status.IN_PROGRESS))
+                                               for d in todo),
+                                text=f"Tag all matches of {rule!r} as {label}"))

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core import private_files
 from annotator.core.errors import ProjectError
 from annotator.storage import db
 
@@ -194,17 +195,18 @@ def repair_search(path: str | Path) -> None:
         con.close()
 
 
-def _write_backup(src: Path, dest: Path) -> Path:
-    """Copy ``src`` to ``dest`` atomically: temp file, backup API, check, fsync, rename.
+def _write_backup(src: Path, dest: Path, mode: int | None = None) -> Path:
+    """Copy ``src`` to ``dest`` atomically: temp file, backup API, check, fsync, rename. The
+    copy is private (``mode``, default: 0600 and never wider than ``src``) from its first byte.
 
     When it fails (full disk, I/O error, no permission), nothing is left behind: no partial
     file, and no backups folder that this call made; the error says so in one sentence."""
     made = [d for d in (dest.parent, *dest.parent.parents) if not d.exists()]
     tmp = dest.with_name(dest.name + ".partial")
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        private_files.make_dir(dest.parent)  # new folders 0700
         tmp.unlink(missing_ok=True)
-        return _copy_checked(src, tmp, dest)
+        return _copy_checked(src, tmp, dest, mode)
     except (OSError, sqlite3.Error) as e:
         message = _write_failed(src, dest, e)  # (before the clean-up frees space again)
         tmp.unlink(missing_ok=True)
@@ -242,10 +244,11 @@ def _free_bytes(folder: Path) -> int | None:
     return None
 
 
-def _copy_checked(src: Path, tmp: Path, dest: Path) -> Path:
+def _copy_checked(src: Path, tmp: Path, dest: Path, mode: int | None) -> Path:
     try:
-        mode = db.open_mode(src)[0]
-        source = _connect_ro(src, db.RO if mode == db.RW else mode)  # a read-only project backs up too
+        private_files.create_file(tmp)  # 0600 while SQLite writes it
+        open_as = db.open_mode(src)[0]
+        source = _connect_ro(src, db.RO if open_as == db.RW else open_as)  # a read-only project backs up too
         try:
             target = sqlite3.connect(tmp)
             try:
@@ -258,6 +261,7 @@ def _copy_checked(src: Path, tmp: Path, dest: Path) -> Path:
             source.close()
         if ok != "ok":
             raise ProjectError(f"{src}: the copy failed its integrity check ({ok}); run 'annotator check'")
+        os.chmod(tmp, private_files.copy_mode(src) if mode is None else mode)
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
@@ -349,7 +353,8 @@ def restore(project: str | Path, backup: str | Path) -> tuple[CheckReport, Path 
         raise ProjectError(f"{backup} is not a usable backup: " + "; ".join(report.problems[:5]))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     tmp = project.with_name(project.name + ".restoring")
-    _write_backup(backup, tmp)  # a checked, self-contained copy next to the target
+    # a checked, self-contained copy next to the target, no wider than the backup or the project
+    _write_backup(backup, tmp, private_files.copy_mode(backup, project))
     aside = None
     if project.exists():
         aside = project.with_name(f"{project.name}.before-restore-{stamp}.bak")

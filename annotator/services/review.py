@@ -17,10 +17,13 @@ every export reads it with ``--gold``. See docs/review.md.
   or the lead rejected it.
 - **Provenance**: a gold span carries ``attrs["provenance"] = {"agreed": [names], "adjudicator":
   name, "at": ISO time, "decision": "auto" | "accept" | "edit"}``; the gold stance's provenance
-  and rejected regions are stored in the setting ``review.doc.<id>``.
+  and rejected regions are the document's review record (table ``review_state``).
 - **Operations** (:func:`accept`, :func:`accept_agreed`, :func:`edit`, :func:`reject`,
-  :func:`set_reviewed`) each return a :class:`Change`; :func:`revert` undoes it and
-  :func:`reapply` redoes it (spans come back under their ids).
+  :func:`set_reviewed`) each apply and return one typed :class:`~annotator.core.changes.Change`
+  (one transaction); ``project.apply(change.inverse())`` undoes it, ``project.apply(change)``
+  redoes it.
+- A claim's claimant is its ``claimant`` relation; a claim candidate's claimant is the entity's
+  text and offsets (``claimant``, ``claimant_at``), so versions compare across annotators.
 """
 
 from __future__ import annotations
@@ -32,10 +35,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.changes import Change, Edit, ReviewState, StatusRow
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import (
+    CLAIMANT,
     GOLD_ANNOTATOR,
+    SUGGESTION_ORIGINS,
     Annotator,
+    DocumentLabelData,
     Label,
     Layer,
     Origin,
@@ -47,8 +54,7 @@ from annotator.core.model import (
 from annotator.storage import Project
 
 STANCE = "stance"
-SUGGESTION_ORIGINS = (str(Origin.PATTERN), str(Origin.MODEL))  # pending pre-annotations (docs/preannotation.md)
-CLAIM_ATTRS = ("stance", "claimant")  # what makes two claims on the same text different versions
+CLAIM_ATTRS = ("stance", "claimant", "claimant_at")  # what makes two claims on the same text different versions
 BOUNDARY, LABEL, BOTH, ATTRIBUTES, MISSING, STANCE_KIND = (
     "boundary", "label", "boundary+label", "attributes", "missing", "stance")
 
@@ -113,7 +119,7 @@ class Candidate:
         who = ", ".join(self.annotators)
         if self.layer == Layer.DOCUMENT:
             return f"stance {self.label} — {who}"
-        extra = ", ".join(f"{k}: {v}" for k, v in self.attrs if v)
+        extra = ", ".join(f"{k}: {v}" for k, v in self.attrs if v and not k.endswith("_at"))
         quote = text[self.start:self.end] if text else ""
         if len(quote) > 60:
             quote = quote[:57] + "…"
@@ -179,14 +185,9 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def _record_key(document_id: int) -> str:
-    return f"review.doc.{document_id}"
-
-
 def record(project: Project, document_id: int) -> dict[str, Any]:
     """The document's review record: ``{"rejected": [[layer, start, end], ...], "stance": provenance}``."""
-    rec = project.get_setting(_record_key(document_id))
-    return dict(rec) if isinstance(rec, dict) else {}
+    return dict(project.review_states([document_id]).get(document_id, {}))
 
 
 def _attrs_key(label: Label, attrs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -249,30 +250,42 @@ class _Inputs:
     record: dict[str, Any] = field(default_factory=dict)
 
 
-def _load(project: Project, doc_ids: Sequence[int]) -> dict[int, _Inputs]:
-    """Spans, stance labels, statuses and review records of these documents: one query per table."""
-    from sqlalchemy import select
+def _claim_view(spans: Sequence[SpanData], relations: Sequence[RelationData], text: str) -> list[SpanData]:
+    """Claims with their claimant written into attrs as text and offsets (what versions compare on)."""
+    by_id = {s.id: s for s in spans}
+    claimant = {r.head_span_id: by_id.get(r.tail_span_id) for r in relations if r.kind == CLAIMANT}
+    out = []
+    for s in spans:
+        ent = claimant.get(s.id)
+        if ent is not None:
+            s = SpanData(s.id, s.document_id, s.annotator_id, s.label_id, s.start, s.end,
+                         {**s.attrs, "claimant": text[ent.start:ent.end] if text else None,
+                          "claimant_at": [ent.start, ent.end]}, s.origin)
+        out.append(s)
+    return out
 
-    from annotator.storage.tables import DocumentLabel as DLT, DocumentStatus as STT, Setting as SET, Span as ST_
 
-    S, DL, ST, SE = ST_.__table__, DLT.__table__, STT.__table__, SET.__table__
+def _load(project: Project, doc_ids: Sequence[int], texts: dict[int, str] | None = None) -> dict[int, _Inputs]:
+    """Spans, stance labels, statuses and review records of these documents, in bulk."""
     ids = list(doc_ids)
     out = {d: _Inputs() for d in ids}
-    with project.read() as c:
-        # unaccepted machine suggestions (origin pattern/model, docs/preannotation.md) are nobody's version
-        for r in c.execute(select(S).where(S.c.document_id.in_(ids), S.c.origin.not_in(("pattern", "model")))
-                           .order_by(S.c.start, S.c.end, S.c.id)):
-            out[r.document_id].spans.append(SpanData(r.id, r.document_id, r.annotator_id, r.label_id, r.start,
-                                                     r.end, dict(r.attrs or {}), Origin(r.origin)))
-        for r in c.execute(select(DL.c.document_id, DL.c.annotator_id, DL.c.label_id)
-                           .where(DL.c.document_id.in_(ids)).order_by(DL.c.id)):
-            out[r.document_id].stances.append((r.annotator_id, r.label_id))
-        for r in c.execute(select(ST.c.document_id, ST.c.annotator_id, ST.c.status).where(ST.c.document_id.in_(ids))):
-            out[r.document_id].statuses[r.annotator_id] = Status(r.status)
-        keys = {_record_key(d): d for d in ids}
-        for r in c.execute(select(SE.c.key, SE.c.value).where(SE.c.key.in_(list(keys)))):
-            if isinstance(r.value, dict):
-                out[keys[r.key]].record = dict(r.value)
+    # unaccepted machine suggestions (origin pattern/model, docs/preannotation.md) are nobody's version
+    spans = project.spans_in(ids, exclude_origins=SUGGESTION_ORIGINS)
+    rels = project.relations_in(ids, CLAIMANT)
+    by_doc: dict[int, list[SpanData]] = defaultdict(list)
+    for sp in spans:
+        by_doc[sp.document_id].append(sp)
+    for d, ss in by_doc.items():
+        text = (texts or {}).get(d)
+        if text is None:
+            text = project.document(d).text
+        out[d].spans = _claim_view(ss, rels, text)
+    for dl in project.document_labels_in(ids):
+        out[dl.document_id].stances.append((dl.annotator_id, dl.label_id))
+    for (d, a), st in project.statuses_in(ids).items():
+        out[d].statuses[a] = st
+    for d, rec in project.review_states(ids).items():
+        out[d].record = dict(rec)
     return out
 
 
@@ -344,54 +357,9 @@ def review_document(project: Project, document_id: int, *, threshold: Threshold 
     """Every reviewed annotator's spans and stance merged into candidates, grouped into regions."""
     doc = project.document(document_id)
     labels = {lab.id: lab for lab in project.labels()}
-    return _build(document_id, doc.text, _load(project, [document_id])[document_id], labels,
+    return _build(document_id, doc.text, _load(project, [document_id], {document_id: doc.text})[document_id], labels,
                   project.annotators(include_gold=True), _gold_id(project), Threshold.parse(threshold),
                   include_unfinished, annotators)
-
-
-# ---------------------------------------------------------------------------- changes (undo)
-@dataclass
-class Change:
-    """What one review operation did, so it can be undone (:func:`revert`) and redone (:func:`reapply`)."""
-
-    document_id: int
-    added: list[SpanData] = field(default_factory=list)
-    removed: list[tuple[SpanData, list[RelationData]]] = field(default_factory=list)
-    stance: tuple[int | None, int | None] | None = None  # (before, after) gold stance label ids
-    record: tuple[dict, dict] | None = None  # (before, after) review record
-    status: tuple[Status, Status] | None = None  # (before, after) gold status
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.stance or self.record or self.status)
-
-
-def revert(project: Project, change: Change) -> None:
-    g = project.gold()
-    for s in change.added:
-        project.delete_span(s.id)
-    for s, rels in change.removed:
-        project.restore_span(s, rels)
-    if change.stance is not None:
-        project.set_document_label(change.document_id, g.id, STANCE, change.stance[0])
-    if change.record is not None:
-        project.set_setting(_record_key(change.document_id), change.record[0])
-    if change.status is not None:
-        project.set_status(change.document_id, g.id, change.status[0])
-
-
-def reapply(project: Project, change: Change) -> None:
-    g = project.gold()
-    for s, _rels in change.removed:
-        project.delete_span(s.id)
-    for s in change.added:
-        project.restore_span(s)
-    if change.stance is not None:
-        project.set_document_label(change.document_id, g.id, STANCE, change.stance[1])
-    if change.record is not None:
-        project.set_setting(_record_key(change.document_id), change.record[1])
-    if change.status is not None:
-        project.set_status(change.document_id, g.id, change.status[1])
 
 
 # ---------------------------------------------------------------------------- operations
@@ -399,82 +367,134 @@ def _provenance(agreed: Sequence[str], adjudicator: str, decision: str) -> dict[
     return {"agreed": list(agreed), "adjudicator": adjudicator, "at": _now(), "decision": decision}
 
 
-def _gold_stance_id(project: Project, document_id: int, gold_id: int) -> int | None:
-    stance_ids = {lab.id for lab in project.labels(Layer.DOCUMENT) if lab.group == STANCE}
-    for dl in project.document_labels(document_id, gold_id):
-        if dl.label_id in stance_ids:
-            return dl.label_id
-    return None
+def _gold_stance_edits(project: Project, document_id: int, gold_id: int, label_id: int | None
+                       ) -> tuple[Edit[DocumentLabelData], ...]:
+    group_ids = {lab.id for lab in project.labels(Layer.DOCUMENT) if lab.group == STANCE}
+    old = [dl for dl in project.document_labels(document_id, gold_id) if dl.label_id in group_ids]
+    if label_id is not None and [d.label_id for d in old] == [label_id]:
+        return ()
+    edits = [Edit(d, None) for d in old]
+    if label_id is not None:
+        edits.append(Edit(None, DocumentLabelData(-1, document_id, gold_id, label_id, {})))
+    return tuple(edits)
 
 
-def _set_record(project: Project, change: Change, update: Callable[[dict], None]) -> None:
-    before = record(project, change.document_id)
+def _record_edit(project: Project, document_id: int, update: Callable[[dict], None]
+                 ) -> tuple[Edit[ReviewState], ...]:
+    before = record(project, document_id)
     after = {k: (list(v) if isinstance(v, list) else v) for k, v in before.items()}
     update(after)
-    if after != before:
-        project.set_setting(_record_key(change.document_id), after)
-        change.record = (before, after)
+    if after == before:
+        return ()
+    return (Edit(ReviewState(document_id, before) if before else None,
+                 ReviewState(document_id, after) if after else None),)
 
 
 def _unreject(rec: dict, region_key: list) -> None:
     rec["rejected"] = [k for k in rec.get("rejected", []) if list(k) != list(region_key)]
+    if not rec["rejected"]:
+        del rec["rejected"]
 
 
-def _replace_region(project: Project, change: Change, region: Region, new: list[tuple[int, int, int, dict]]
-                    ) -> None:
-    """Gold spans of the region are replaced by ``new`` (start, end, label_id, attrs)."""
+def _gold_in_region(project: Project, document_id: int, gold_id: int, region: Region) -> list[int]:
+    labels = {lab.id: lab for lab in project.labels()}
+    return [s.id for s in project.spans(document_id, gold_id)
+            if s.start < region.end and region.start < s.end and labels[s.label_id].layer == region.layer]
+
+
+def _gold_span(document_id: int, gold_id: int, placeholder: int, start: int, end: int, label_id: int,
+               attrs: dict[str, Any], entities: dict[tuple[int, int], int]
+               ) -> tuple[SpanData, tuple[Edit[RelationData], ...]]:
+    """A gold span from a candidate's version; a claim's claimant (text and offsets) becomes the
+    claimant relation to gold's entity at those offsets, or stays a name if gold has none there."""
+    attrs = dict(attrs)
+    at = attrs.pop("claimant_at", None)
+    rels: tuple[Edit[RelationData], ...] = ()
+    if at is not None and tuple(at) in entities:
+        attrs.pop("claimant", None)
+        rels = (Edit(None, RelationData(-1 - placeholder, gold_id, -placeholder, entities[tuple(at)], CLAIMANT)),)
+    if attrs.get("claimant") is None:
+        attrs.pop("claimant", None)
+    return SpanData(-placeholder, document_id, gold_id, label_id, start, end, attrs, Origin.ADJUDICATION), rels
+
+
+def _replace_region(project: Project, document_id: int, region: Region,
+                    new: list[tuple[int, int, int, dict]], record_update: Callable[[dict], None]) -> Change:
+    """Gold spans of the region are replaced by ``new`` (start, end, label_id, attrs): one change."""
     g = project.gold()
-    for s in project.spans(change.document_id, g.id):
-        if s.start < region.end and region.start < s.end and project.label(s.label_id).layer == region.layer:
-            change.removed.append(project.delete_span(s.id))
-    for st, en, lid, attrs in new:
-        change.added.append(project.add_span(change.document_id, g.id, lid, st, en, attrs, Origin.ADJUDICATION))
-    _set_record(project, change, lambda rec: _unreject(rec, region.key()))
+    gone = project.removal_of(_gold_in_region(project, document_id, g.id, region))
+    gone_ids = {e.before.id for e in gone.spans}
+    entities = {(s.start, s.end): s.id for s in project.spans(document_id, g.id)
+                if s.id not in gone_ids and project.label(s.label_id).layer == Layer.ENTITY}
+    spans: list[Edit[SpanData]] = []
+    rels: list[Edit[RelationData]] = []
+    for i, (st, en, lid, attrs) in enumerate(new):
+        span, r = _gold_span(document_id, g.id, 2 * i + 1, st, en, lid, attrs, entities)
+        spans.append(Edit(None, span))
+        rels += r
+    added = Change(spans=tuple(spans), relations=tuple(rels),
+                   statuses=_touch(project, document_id, g.id) if new else (),
+                   reviews=_record_edit(project, document_id, record_update))
+    return project.apply(gone.then(added))
+
+
+def _touch(project: Project, document_id: int, gold_id: int) -> tuple[Edit[StatusRow], ...]:
+    if (document_id, gold_id) in project.statuses_in([document_id]):
+        return ()
+    return (Edit(None, StatusRow(document_id, gold_id, Status.IN_PROGRESS)),)
 
 
 def _candidate_attrs(c: Candidate) -> dict[str, Any]:
-    attrs: dict[str, Any] = dict(c.attrs)
-    if c.layer == Layer.CLAIM:
-        attrs.setdefault("claimant_span", None)
-    return attrs
+    return dict(c.attrs)
 
 
 def accept(project: Project, document_id: int, region: Region, candidate: Candidate, adjudicator: str,
            *, decision: str = "accept") -> Change:
     """The candidate becomes the gold version of its region (replacing what gold had there)."""
-    change = Change(document_id)
     if region.layer == Layer.DOCUMENT:
         g = project.gold()
-        before = project.set_document_label(document_id, g.id, STANCE, candidate.label_id)
-        change.stance = (before, candidate.label_id)
         prov = _provenance(candidate.annotators, adjudicator, decision)
-        _set_record(project, change, lambda rec: (rec.__setitem__("stance", prov), _unreject(rec, region.key())))
-        return change
+        return project.apply(Change(
+            document_labels=_gold_stance_edits(project, document_id, g.id, candidate.label_id),
+            reviews=_record_edit(project, document_id,
+                                 lambda rec: (rec.__setitem__("stance", prov), _unreject(rec, region.key()))),
+            text="Accept stance"))
     attrs = _candidate_attrs(candidate)
     attrs["provenance"] = _provenance(candidate.annotators, adjudicator, decision)
-    _replace_region(project, change, region, [(candidate.start, candidate.end, candidate.label_id, attrs)])
-    return change
+    return _replace_region(project, document_id, region, [(candidate.start, candidate.end, candidate.label_id, attrs)],
+                           lambda rec: _unreject(rec, region.key()))
 
 
 def accept_agreed(project: Project, review: DocumentReview, adjudicator: str) -> Change:
     """Pre-accept every unresolved region whose candidate meets the threshold (one change)."""
-    change = Change(review.document_id)
     g = project.gold()
+    doc = review.document_id
+    entities = {(s.start, s.end): s.id for s in project.spans(doc, g.id)
+                if project.label(s.label_id).layer == Layer.ENTITY}
+    spans: list[Edit[SpanData]] = []
+    rels: list[Edit[RelationData]] = []
+    stance: tuple = ()
+    reviews: tuple = ()
+    i = 0
     for r in review.regions:
         if r.resolved or r.agreed is None:
             continue
         c = r.agreed
         if r.layer == Layer.DOCUMENT:
-            before = project.set_document_label(review.document_id, g.id, STANCE, c.label_id)
-            change.stance = (before, c.label_id)
+            stance = _gold_stance_edits(project, doc, g.id, c.label_id)
             prov = _provenance(c.annotators, adjudicator, "auto")
-            _set_record(project, change, lambda rec, p=prov: rec.__setitem__("stance", p))
+            reviews = _record_edit(project, doc, lambda rec, p=prov: rec.__setitem__("stance", p))
             continue
         attrs = _candidate_attrs(c)
         attrs["provenance"] = _provenance(c.annotators, adjudicator, "auto")
-        change.added.append(project.add_span(review.document_id, g.id, c.label_id, c.start, c.end, attrs,
-                                             Origin.ADJUDICATION))
-    return change
+        i += 1
+        span, rs = _gold_span(doc, g.id, 2 * i + 1, c.start, c.end, c.label_id, attrs, entities)
+        spans.append(Edit(None, span))
+        rels += rs
+    if not (spans or stance or reviews):
+        return Change()
+    return project.apply(Change(spans=tuple(spans), relations=tuple(rels), document_labels=stance, reviews=reviews,
+                                statuses=_touch(project, doc, g.id), text="Accept agreed"))
 
 
 def edit(project: Project, document_id: int, region: Region, start: int, end: int, label_id: int,
@@ -490,26 +510,16 @@ def edit(project: Project, document_id: int, region: Region, start: int, end: in
             base = _candidate_attrs(c)
             break
     if label.layer == Layer.CLAIM and not base:
-        base = {"stance": None, "claimant": None, "claimant_span": None}
+        base = {"stance": None}
     base.update(attrs or {})
     base["provenance"] = _provenance(agreed, adjudicator, "edit")
-    change = Change(document_id)
-    _replace_region(project, change, region, [(start, end, label_id, base)])
-    return change
+    return _replace_region(project, document_id, region, [(start, end, label_id, base)],
+                           lambda rec: _unreject(rec, region.key()))
 
 
 def reject(project: Project, document_id: int, region: Region, adjudicator: str) -> Change:
     """Nothing of this region goes into gold (gold spans there are removed); recorded as rejected."""
-    change = Change(document_id)
     g = project.gold()
-    if region.layer == Layer.DOCUMENT:
-        before = project.set_document_label(document_id, g.id, STANCE, None)
-        if before is not None:
-            change.stance = (before, None)
-    else:
-        for s in project.spans(document_id, g.id):
-            if s.start < region.end and region.start < s.end and project.label(s.label_id).layer == region.layer:
-                change.removed.append(project.delete_span(s.id))
 
     def upd(rec: dict) -> None:
         keys = [list(k) for k in rec.get("rejected", []) if list(k) != region.key()]
@@ -517,19 +527,19 @@ def reject(project: Project, document_id: int, region: Region, adjudicator: str)
         rec.setdefault("rejected_by", {})
         rec["rejected_by"] = dict(rec["rejected_by"], **{":".join(map(str, region.key())):
                                                         {"adjudicator": adjudicator, "at": _now()}})
-    _set_record(project, change, upd)
-    return change
+    if region.layer == Layer.DOCUMENT:
+        return project.apply(Change(document_labels=_gold_stance_edits(project, document_id, g.id, None),
+                                    reviews=_record_edit(project, document_id, upd), text="Reject"))
+    return _replace_region(project, document_id, region, [], upd)
 
 
 def set_reviewed(project: Project, document_id: int, done: bool = True) -> Change:
     """Mark the document reviewed (the gold annotator's status DONE), or back to in progress."""
+    from annotator.storage import edits
+
     g = project.gold()
-    after = Status.DONE if done else Status.IN_PROGRESS
-    before = project.set_status(document_id, g.id, after)
-    change = Change(document_id)
-    if before != after:
-        change.status = (before, after)
-    return change
+    return edits.set_status(project, document_id, g.id, Status.DONE if done else Status.IN_PROGRESS,
+                            text="Mark reviewed" if done else "Mark not reviewed")
 
 
 def auto_accept(project: Project, *, threshold: Threshold | str = "majority", adjudicator: str = "auto",
@@ -542,8 +552,8 @@ def auto_accept(project: Project, *, threshold: Threshold | str = "majority", ad
         if not rev.annotators:
             continue
         ch = accept_agreed(project, rev, adjudicator)
-        spans += len(ch.added)
-        stances += ch.stance is not None
+        spans += sum(e.added for e in ch.spans)
+        stances += any(e.added for e in ch.document_labels)
         docs += not ch.empty
         if mark_reviewed and not review_document(project, doc_id, threshold=threshold,
                                                  include_unfinished=include_unfinished).unresolved:

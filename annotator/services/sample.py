@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 
 from annotator.core.model import Layer, Origin, Role, Status
-from annotator.core.schema import load_schema
+from annotator.core.schema import Schema, load_schema
 from annotator.resources import resource
 from annotator.services.importing import import_paths
 from annotator.storage import Project
@@ -16,6 +16,18 @@ from annotator.storage import Project
 
 def default_schema_path() -> Path:
     return resource("schemas", "news.json")
+
+
+def new_project_schema(stance_target: str | None = None, schema_path: str | Path | None = None) -> Schema:
+    """The labels for a user's new project: the given schema file, or the news labels. The stance
+    target is the one given, else the schema file's own; the news schema's target is the sample
+    articles' ("the deployment of troops to the border") and never goes into a user's project."""
+    schema = load_schema(schema_path or default_schema_path())
+    if stance_target is not None:
+        schema.stance_target = stance_target.strip()
+    elif schema_path is None:
+        schema.stance_target = ""
+    return schema
 
 
 def _find(text: str, quote: str, nth: int) -> int:

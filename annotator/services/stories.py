@@ -397,7 +397,10 @@ def _claim_json(c: Claim, doc: DocumentData) -> dict[str, Any]:
 def pair_records(project: Project, *, annotators: Sequence[str] | None = None, story_id: int | None = None,
                  negatives: bool = True) -> list[dict[str, Any]]:
     """Claim-pair records (see ``annotator.formats.claim_pairs``): every link, and with
-    ``negatives`` the unlinked cross-article claim pairs of each story as "unrelated"."""
+    ``negatives`` the unlinked cross-article claim pairs of each story as "unrelated" — only from
+    an annotator who linked at least one pair of claims in that story. Someone who never linked
+    there has not looked (or not finished): their unlinked pairs, the real matches among them,
+    say nothing about whether the claims are related."""
     store = ClaimStore(project)
     people = [a for a in project.annotators(include_gold=True) if annotators is None or a.name in annotators]
     if annotators is not None:
@@ -420,6 +423,7 @@ def pair_records(project: Project, *, annotators: Sequence[str] | None = None, s
     for person in people:
         links = store.links(annotator_id=person.id)
         seen = set()
+        linked_in: set[int] = set()  # stories where this annotator linked a pair of claims
         for ln in links:
             a, b = project.span(ln.source_span_id), project.span(ln.target_span_id)
             st = story_of.get(a.document_id)
@@ -430,6 +434,9 @@ def pair_records(project: Project, *, annotators: Sequence[str] | None = None, s
             cb = Claim(b.id, b.document_id, b.annotator_id, b.start, b.end, doc(b.document_id).text[b.start:b.end],
                        dict(b.attrs))
             seen.add(frozenset((a.id, b.id)))
+            for s_ in stories:
+                if a.document_id in s_.document_ids and b.document_id in s_.document_ids:
+                    linked_in.add(s_.id)
             out.append({
                 "id": f"{person.name}:{a.id}:{b.id}", "label": str(ln.kind), "annotator": person.name,
                 "origin": str(ln.origin), "confirmed": ln.confirmed,
@@ -440,6 +447,8 @@ def pair_records(project: Project, *, annotators: Sequence[str] | None = None, s
         if not negatives:
             continue
         for st in stories:
+            if st.id not in linked_in:
+                continue  # no link here: no evidence that any pair is unrelated
             claims = claims_of(project, st.document_ids, person.id)
             for ca, cb in itertools.combinations(claims, 2):
                 if ca.document_id == cb.document_id or frozenset((ca.span_id, cb.span_id)) in seen:
@@ -473,15 +482,18 @@ def link_key(project: Project, link: ClaimLinkData, *, labelled: bool = True) ->
     return (ka, kb, str(link.kind)) if labelled else (ka, kb)
 
 
-def pair_f1(a: set, b: set) -> float:
-    """F1 of one set against the other (symmetric: 2|A∩B| / (|A|+|B|)); 1.0 when both are empty."""
+def pair_f1(a: set, b: set) -> float | None:
+    """F1 of one set against the other (symmetric: 2|A∩B| / (|A|+|B|)); undefined (None) when
+    both are empty: two annotators who linked nothing neither agree nor disagree."""
     if not a and not b:
-        return 1.0
+        return None
     return 2 * len(a & b) / (len(a) + len(b))
 
 
 def link_agreement(project: Project, annotators: Sequence[str] | None = None) -> dict[str, Any]:
-    """Pairwise F1 on claim links between annotators, with and without the link kind."""
+    """Pairwise F1 on claim links between annotators, with and without the link kind. A pair in
+    which neither annotator linked anything has F1 None (``undefined_reason`` says why), and the
+    mean leaves it out; None when no pair has links."""
     store = ClaimStore(project)
     people = [a for a in project.annotators() if annotators is None or a.name in annotators]
     keys = {}
@@ -493,6 +505,8 @@ def link_agreement(project: Project, annotators: Sequence[str] | None = None) ->
     for x, y in itertools.combinations([p.name for p in people], 2):
         pairs.append({"a": x, "b": y, "links_a": len(keys[x][0]), "links_b": len(keys[y][0]),
                       "f1": pair_f1(keys[x][0], keys[y][0]), "f1_unlabelled": pair_f1(keys[x][1], keys[y][1])})
-    scored = [p for p in pairs if p["links_a"] or p["links_b"]]
+    for p in pairs:
+        p["undefined_reason"] = None if p["f1"] is not None else "neither annotator linked any claims"
+    scored = [p for p in pairs if p["f1"] is not None]
     mean = sum(p["f1"] for p in scored) / len(scored) if scored else None
     return {"pairs": pairs, "mean_f1": mean}

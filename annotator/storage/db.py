@@ -19,6 +19,7 @@ from alembic import command
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError
 
+from annotator.core import private_files
 from annotator.core.errors import ProjectError, ProjectReadOnlyError, ProjectTooNewError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -217,6 +218,7 @@ def backup_file(path: Path, tag: str) -> Path:
     while dest.exists():
         dest = path.with_name(f"{path.name}.{tag}-{stamp}-{n}.bak")
         n += 1
+    private_files.create_file(dest)  # private from the first byte
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(dest)
@@ -226,7 +228,18 @@ def backup_file(path: Path, tag: str) -> Path:
             dst.close()
     finally:
         src.close()
+    os.chmod(dest, private_files.copy_mode(path))  # never wider than the project
     return dest
+
+
+def create_file(path: Path) -> None:
+    """A new project file is private (0600; its WAL and lock files follow its mode). An
+    existing file, even empty, keeps its mode: its owner chose it."""
+    private_files.make_dir(path.parent)
+    try:
+        private_files.create_file(path)
+    except FileExistsError:
+        pass
 
 
 def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | None:
@@ -258,15 +271,29 @@ def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | 
     if rev is not None and backup:
         backup_path = str(backup_file(path, f"pre-{head}"))
     with engine.connect() as conn:
-        conn.info["write"] = True
-        with conn.begin():
-            command.upgrade(alembic_config(conn), "head")
-        conn.info["write"] = False
+        # Migrations that rebuild a table (Alembic batch mode: copy, DROP, rename) must not let the
+        # DROP cascade into the tables that refer to it: foreign keys are off while migrating (the
+        # pragma is a no-op inside a transaction, so it is set before BEGIN) and checked after.
+        raw = conn.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn.info["write"] = True
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise ProjectError(f"{path}: the upgrade would break {len(broken)} references; "
+                                       "the file was not changed")
+            conn.info["write"] = False
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
     return backup_path
 
 
 def copy_to(engine: Engine, dest: Path) -> None:
     """Write a consistent copy of the open database to ``dest``."""
+    if not dest.exists():
+        private_files.create_file(dest)
     raw = engine.raw_connection()
     try:
         dst = sqlite3.connect(dest)
@@ -276,3 +303,5 @@ def copy_to(engine: Engine, dest: Path) -> None:
             dst.close()
     finally:
         raw.close()
+    if engine.url.database:
+        os.chmod(dest, private_files.copy_mode(engine.url.database, dest))  # never wider than the project

@@ -7,7 +7,9 @@ the SQLite backend (same tables, same Alembic migrations). What differs:
   expression index, prefix matching on every word) instead of SQLite FTS5.
 - Row-level security (``enable_team``, run by the lead after migrations): the lead owns the
   tables and sees and changes everything; every other login role is an annotator whose
-  annotator row has the role's name. An annotator's connection sees and changes only their own
+  annotator row has the role's name. A login made lead (``annotator annotators set-role NAME
+  lead``, see ``annotator.storage.roles``) joins the ``<db>_leads`` group, which may see and
+  change everyone's work as review and the dashboard need. An annotator's connection sees and changes only their own
   spans, document labels, statuses, relations and assignments; documents, labels and settings
   are read-only to them. PostgreSQL enforces it, whatever the client does.
 - No file backup before a migration: back the database up with ``pg_dump``.
@@ -138,60 +140,212 @@ def team_role(conn) -> str:
     return f"{conn.exec_driver_sql('SELECT current_database()').scalar()}_annotators"
 
 
+# Per-user settings an annotator may write (and only they may read): the window's "where you
+# were" (``ui.place.<login name>``, annotator/qt/main_window.py) and the suggestions they
+# rejected (``preannotate.rejected.<annotator id>``, annotator/services/preannotate.py). Every
+# other setting is shared: read-only to annotators.
+_OWN_SETTING = ("(key = 'ui.place.' || SESSION_USER::pg_catalog.text "
+                "OR key = 'preannotate.rejected.' || (SELECT public.annotator_me())::pg_catalog.text)")
+_USER_SETTING = "(starts_with(key, 'ui.place.') OR starts_with(key, 'preannotate.rejected.'))"
+# columns of a work table that point at spans: an annotator may point only at their own
+_SPAN_REFS = {"relation": ("head_span_id", "tail_span_id"), "claim_link": ("source_span_id", "target_span_id")}
+# Who the session is: the annotator row named like the login role (session_user, which SET ROLE
+# does not change), and only a row whose role is 'annotator' (never gold, never a lead row).
+# SECURITY DEFINER so it reads the annotator table whatever policies say; written as
+# PostgreSQL's "Writing SECURITY DEFINER Functions Safely" asks: a fixed search_path with the
+# temporary schema last, every table, type and operator schema-qualified, EXECUTE revoked from
+# PUBLIC. An annotator's temporary table or function named like anything here is never used.
+_ME_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.annotator_me() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+  SELECT a.id FROM public.annotator AS a
+  WHERE a.name::pg_catalog.text OPERATOR(pg_catalog.=) SESSION_USER::pg_catalog.text
+    AND a.role::pg_catalog.text OPERATOR(pg_catalog.=) 'annotator'::pg_catalog.text
+$$"""
+_ME = "(SELECT public.annotator_me())"  # an initplan: evaluated once per statement, not per row
+
+
 def enable_team(conn) -> str:
     """Row-level security and grants for annotators; run as the lead (the tables' owner).
-    Idempotent: run it again after an upgrade that added tables. Returns the group role."""
+    Idempotent: run it again after an upgrade that added tables. Returns the group role.
+
+    Besides the policies: annotators get no TEMP on the database and no CREATE on schema
+    ``public`` (nothing of theirs can shadow a table, type, function or operator), only USAGE on
+    the sequences they need (SELECT on a sequence would show how many rows everyone made), and
+    may point a relation or claim link only at their own spans (so a foreign key cannot tell them
+    whether someone else's span exists). See docs/teams.md, "What the server enforces"."""
+    # names in the policies below are bound when they are created: bind them to pg_catalog and
+    # public, whatever the lead's own search_path holds
+    conn.exec_driver_sql("SET LOCAL search_path = pg_catalog, public")
     group = team_role(conn)
     exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": group}).first()
     if not exists:
         conn.exec_driver_sql(f"CREATE ROLE {_ident(group)} NOLOGIN")
     g = _ident(group)
-    # who am I: the annotator row named like the login role (a function, so policies stay short)
-    conn.exec_driver_sql(
-        "CREATE OR REPLACE FUNCTION annotator_me() RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER "
-        "SET search_path = public AS $$ SELECT id FROM annotator WHERE name = session_user $$")
-    conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION annotator_me() TO {g}")
+    dbname = conn.exec_driver_sql("SELECT current_database()").scalar()
+    # nobody but the owner creates objects in public or temporary objects in this database
+    conn.exec_driver_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    conn.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {_ident(dbname)} FROM PUBLIC")
+    conn.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {_ident(dbname)} FROM {g}")
+    for (member,) in conn.exec_driver_sql(
+            "SELECT m.rolname FROM pg_auth_members am JOIN pg_roles m ON m.oid = am.member "
+            "JOIN pg_roles r ON r.oid = am.roleid WHERE r.rolname = %(g)s", {"g": group}).all():
+        conn.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {_ident(dbname)} FROM {_ident(member)}")
+    if conn.exec_driver_sql("SELECT has_schema_privilege(%(g)s, 'public', 'CREATE')", {"g": group}).scalar():
+        owner = conn.exec_driver_sql("SELECT current_user").scalar()
+        raise ProjectError(
+            "annotators could create objects in schema public (PostgreSQL 14 and older let everyone), which "
+            "would let them shadow the project's tables; as the server's administrator run "
+            f"'ALTER SCHEMA public OWNER TO {owner}' in database {dbname}, then 'annotator team enable' again")
+    conn.exec_driver_sql(_ME_FUNCTION)
+    conn.exec_driver_sql("REVOKE ALL ON FUNCTION public.annotator_me() FROM PUBLIC")
+    conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION public.annotator_me() TO {g}")
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {g}")
     tables = set(inspect(conn).get_table_names())
     for t in SHARED_TABLES:
         if t in tables:
-            conn.exec_driver_sql(f"GRANT SELECT ON {t} TO {g}")
+            conn.exec_driver_sql(f"GRANT SELECT ON public.{t} TO {g}")
     # an annotator may add their own annotator row (first start), nobody else's
-    conn.exec_driver_sql(f"GRANT INSERT ON annotator TO {g}")
-    conn.exec_driver_sql("ALTER TABLE annotator ENABLE ROW LEVEL SECURITY")
-    conn.exec_driver_sql("DROP POLICY IF EXISTS see_all ON annotator")
-    conn.exec_driver_sql(f"CREATE POLICY see_all ON annotator FOR SELECT TO {g} USING (true)")
-    conn.exec_driver_sql("DROP POLICY IF EXISTS add_self ON annotator")
-    conn.exec_driver_sql(f"CREATE POLICY add_self ON annotator FOR INSERT TO {g} "
-                         "WITH CHECK (name = session_user AND role = 'annotator')")
+    conn.exec_driver_sql(f"GRANT INSERT ON public.annotator TO {g}")
+    _policy(conn, "annotator", "see_all", f"FOR SELECT TO {g} USING (true)")
+    _policy(conn, "annotator", "add_self", f"FOR INSERT TO {g} "
+            "WITH CHECK (name = SESSION_USER::pg_catalog.text AND role = 'annotator')")
+    # settings: shared ones read-only; an annotator's own ones (see _OWN_SETTING) theirs alone
+    if "setting" in tables:
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE ON public.setting TO {g}")
+        visible = f"(NOT {_USER_SETTING} OR {_OWN_SETTING})"
+        _policy(conn, "setting", "read_shared_and_own", f"FOR SELECT TO {g} USING {visible}")
+        _policy(conn, "setting", "add_own", f"FOR INSERT TO {g} WITH CHECK ({_OWN_SETTING})")
+        # USING = what they see, so changing a shared setting is an error, not a silent no-op
+        _policy(conn, "setting", "change_own", f"FOR UPDATE TO {g} USING {visible} WITH CHECK ({_OWN_SETTING})")
     for t in WORK_TABLES:
         if t not in tables:
             continue
-        conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {g}")
-        conn.exec_driver_sql(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
-        conn.exec_driver_sql(f"DROP POLICY IF EXISTS own_work ON {t}")
-        conn.exec_driver_sql(f"CREATE POLICY own_work ON {t} FOR ALL TO {g} "
-                             "USING (annotator_id = annotator_me()) WITH CHECK (annotator_id = annotator_me())")
-    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {g}")
+        conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON public.{t} TO {g}")
+        check = f"annotator_id = {_ME}"
+        for col in _SPAN_REFS.get(t, ()):
+            # checked before the foreign key (an AFTER trigger): the same refusal whether the
+            # span is someone else's or nobody's
+            check += (f" AND EXISTS (SELECT 1 FROM public.span AS s WHERE s.id = {t}.{col} "
+                      f"AND s.annotator_id = {_ME})")
+        _policy(conn, t, "own_work", f"FOR ALL TO {g} USING (annotator_id = {_ME}) WITH CHECK ({check})")
+    # sequences: nextval for the tables annotators insert into, no reading of counts
+    conn.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {g}")
+    conn.exec_driver_sql("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC")
+    for t in (*WORK_TABLES, "annotator"):
+        if t not in tables:
+            continue
+        seq = conn.exec_driver_sql("SELECT pg_get_serial_sequence(%(t)s, 'id')", {"t": f"public.{t}"}).scalar() \
+            if "id" in {c["name"] for c in inspect(conn).get_columns(t)} else None
+        if seq:
+            conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {g}")
+    _enable_leads(conn, group, tables)
     return group
 
 
+def _policy(conn, table: str, name: str, body: str) -> None:
+    conn.exec_driver_sql(f"ALTER TABLE public.{table} ENABLE ROW LEVEL SECURITY")
+    conn.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON public.{table}")
+    conn.exec_driver_sql(f"CREATE POLICY {name} ON public.{table} {body}")
+
+
+def leads_role(conn) -> str:
+    """The group role of this project's leads other than the owner (``annotators set-role NAME lead``)."""
+    return f"{conn.exec_driver_sql('SELECT current_database()').scalar()}_leads"
+
+
+def _enable_leads(conn, group: str, tables: set[str]) -> None:
+    """Leads are annotators (they inherit the group's grants) who also see and change everyone's
+    work, the review records and stories (what review and the dashboard need)."""
+    leads = leads_role(conn)
+    if not conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": leads}).first():
+        conn.exec_driver_sql(f"CREATE ROLE {_ident(leads)} NOLOGIN")
+    lg = _ident(leads)
+    conn.exec_driver_sql(f"GRANT {_ident(group)} TO {lg}")
+    for t in WORK_TABLES:
+        if t in tables:
+            conn.exec_driver_sql(f"DROP POLICY IF EXISTS lead_all ON {t}")
+            conn.exec_driver_sql(f"CREATE POLICY lead_all ON {t} FOR ALL TO {lg} USING (true) WITH CHECK (true)")
+    for t in ("setting", "story", "story_document", "review_state"):
+        if t in tables:
+            conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {lg}")
+    # the adjudicated set is the work of the "gold" annotator: a lead may add that row
+    conn.exec_driver_sql("DROP POLICY IF EXISTS add_gold ON annotator")
+    conn.exec_driver_sql(f"CREATE POLICY add_gold ON annotator FOR INSERT TO {lg} "
+                         "WITH CHECK (name = 'gold' AND role = 'gold')")
+
+
+def team_enabled(conn) -> bool:
+    return conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": team_role(conn)}).first() \
+        is not None
+
+
+def owns_project(conn) -> bool:
+    """This login owns the project's tables (it created them: the project's first lead)."""
+    return bool(conn.exec_driver_sql(
+        "SELECT tableowner = current_user FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename = 'annotator'").scalar())
+
+
+def set_lead(conn, name: str, lead: bool) -> None:
+    """A lead's login joins the leads group; an annotator's leaves it (run by the owner). A name
+    without a login role on the server (someone who works from bundles) needs no grant."""
+    if not conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": name}).first():
+        return
+    if conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": leads_role(conn)}).first() is None:
+        enable_team(conn)
+    if lead:
+        conn.exec_driver_sql(f"GRANT {_ident(leads_role(conn))} TO {_ident(name)}")
+    else:
+        conn.exec_driver_sql(f"REVOKE {_ident(leads_role(conn))} FROM {_ident(name)}")
+
+
 def add_annotator(conn, name: str, password: str | None = None) -> None:
-    """A login role for an annotator, in the project's group, and their annotator row."""
-    group = enable_team(conn)
+    """A login role for an annotator, in the project's group, and their annotator row.
+
+    ``password`` is sent as a SCRAM-SHA-256 verifier computed here (as psql's ``\\password``
+    does): the clear text never reaches the server, its logs or ``pg_stat_activity``. None
+    leaves the role's password as it is (a new role then has none: certificate or peer
+    authentication)."""
     role = _ident(name)
-    exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": name}).first()
-    if not exists:
+    me = conn.exec_driver_sql("SELECT current_user").scalar()
+    if name == me:
+        raise ProjectError(f"{name} is you, the lead; an annotator needs a login of their own")
+    row = conn.exec_driver_sql("SELECT role FROM annotator WHERE name = %(n)s", {"n": name}).first()
+    if row is not None and row.role != "annotator":
+        raise ProjectError(f"{name!r} is the project's {row.role} annotator row; pick another login name")
+    found = conn.exec_driver_sql("SELECT rolsuper OR rolbypassrls OR rolcreaterole FROM pg_roles "
+                                 "WHERE rolname = %(r)s", {"r": name}).first()
+    if found is not None and found[0]:
+        raise ProjectError(f"role {name} is privileged (superuser, BYPASSRLS or CREATEROLE): row-level security "
+                           "would not hold for it; give the annotator a plain login")
+    group = enable_team(conn)
+    if found is None:
         conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
     if password is not None:
-        conn.exec_driver_sql(f"ALTER ROLE {role} PASSWORD {_literal(conn, password)}")
+        conn.exec_driver_sql(f"ALTER ROLE {role} PASSWORD '{scram_verifier(conn, name, password)}'")
     conn.exec_driver_sql(f"GRANT {_ident(group)} TO {role}")
+    dbname = conn.exec_driver_sql("SELECT current_database()").scalar()
+    conn.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {_ident(dbname)} FROM {role}")
     conn.exec_driver_sql("INSERT INTO annotator (name, role) VALUES (%(n)s, 'annotator') ON CONFLICT (name) DO NOTHING",
                          {"n": name})
 
 
-def _literal(conn, value: str) -> str:
-    return conn.exec_driver_sql("SELECT quote_literal(%(v)s)", {"v": value}).scalar()
+_VERIFIER = re.compile(r"SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+")
+
+
+def scram_verifier(conn, user: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password`` (RFC 5802/7677, as the server stores it),
+    computed by libpq on this machine (PQencryptPasswordConn)."""
+    if not password:
+        raise ProjectError("an empty password; give one, or use --no-password")
+    pgconn = conn.connection.driver_connection.pgconn
+    verifier = pgconn.encrypt_password(password.encode(), user.encode(), b"scram-sha-256").decode("ascii")
+    if not _VERIFIER.fullmatch(verifier):  # never send anything else as a "password"
+        raise ProjectError("libpq did not produce a SCRAM-SHA-256 verifier; the password was not set")
+    return verifier
 
 
 # ---------------------------------------------------------------------------------------- local server

@@ -17,21 +17,21 @@ from sqlalchemy import (
     Integer,
     and_,
     column,
-    delete,
     func,
     insert,
     literal_column,
-    or_,
     select,
     table,
     text,
     update,
 )
 
+from annotator.core.changes import Change, Edit
 from annotator.core.errors import ProjectError, SpanError
 from annotator.core.model import (
     GOLD_ANNOTATOR,
     Annotator,
+    ClaimData,
     DocumentData,
     DocumentLabelData,
     DocumentSummary,
@@ -43,9 +43,10 @@ from annotator.core.model import (
     Role,
     SpanData,
     Status,
+    claims_of,
 )
 from annotator.core.schema import Schema
-from annotator.storage import db, postgres
+from annotator.storage import db, edits, postgres
 from annotator.storage.tables import (
     Annotator as AnnotatorT,
     Assignment as AssignmentT,
@@ -120,9 +121,9 @@ class Project:
         self.path = Path(path).expanduser().resolve()
         mode, why = db.RW, None
         if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.path.exists() and self.path.stat().st_size > 0:
                 db.check_sqlite_file(self.path)
+            db.create_file(self.path)  # private (0600), in 0700 folders if it makes them
         else:
             db.check_sqlite_file(self.path)
             mode, why = db.open_mode(self.path)  # a file that cannot be written opens read-only
@@ -437,105 +438,42 @@ class Project:
         if lab.layer == str(Layer.DOCUMENT):
             raise SpanError("document labels are not span labels")
 
+    # Edits go through typed changes (annotator.storage.edits): each returns a Change that the
+    # caller can undo with ``apply(change.inverse())``. The methods below are the plain-value forms
+    # for code that has no undo history (imports, scripts, tests).
+    def apply(self, change: Change) -> Change:
+        """Write a change (or an inverse, for undo) in one checked transaction; see ``edits.apply``."""
+        return edits.apply(self, change)
+
     def add_span(self, document_id: int, annotator_id: int, label_id: int, start: int, end: int,
-                 attrs: dict[str, Any] | None = None, origin: Origin = Origin.MANUAL,
-                 span_id: int | None = None, *, link_claimant: bool = True) -> SpanData:
-        """Store a span; ``span_id`` re-creates a deleted span under its old id (redo/undo).
-        A claim whose attrs name a ``claimant_span`` gets its claimant relation too."""
-        now = time.time()
-        attrs = dict(attrs or {})
-        with self.write() as c:
-            self._check_span(c, document_id, label_id, start, end)
-            values = dict(document_id=document_id, annotator_id=annotator_id, label_id=label_id, start=start,
-                          end=end, attrs=attrs, origin=str(origin), created_at=now, updated_at=now)
-            if span_id is not None:
-                values["id"] = span_id
-            sid = c.execute(insert(S).values(**values)).inserted_primary_key[0]
-            if link_claimant and attrs.get("claimant_span") is not None:
-                attrs = self._link_claimant(c, sid, document_id, annotator_id, attrs)
-            self._touch_status(c, document_id, annotator_id)
-        return SpanData(sid, document_id, annotator_id, label_id, start, end, attrs, origin)
-
-    # A claim's claimant is a Relation (kind "claimant", claim → entity span), which exports and
-    # agreement read; the claim's attrs mirror it ("claimant_span": the entity's id, "claimant":
-    # its text) for the views. These helpers keep the two in step inside one transaction.
-    CLAIMANT = "claimant"
-
-    def _link_claimant(self, c: Connection, claim_id: int, document_id: int, annotator_id: int,
-                       attrs: dict[str, Any]) -> dict[str, Any]:
-        c.execute(delete(R).where(R.c.head_span_id == claim_id, R.c.kind == self.CLAIMANT))
-        entity_id = attrs.get("claimant_span")
-        ent = None
-        if entity_id is not None:
-            ent = c.execute(select(S.c.start, S.c.end, D.c.text).join(D, D.c.id == S.c.document_id).where(
-                S.c.id == entity_id, S.c.document_id == document_id)).first()
-        if ent is None:
-            if entity_id is not None:  # the entity is gone: the claim keeps no dangling link
-                attrs = {**attrs, "claimant_span": None}
-                c.execute(update(S).where(S.c.id == claim_id).values(attrs=attrs))
-            return attrs
-        c.execute(insert(R).values(annotator_id=annotator_id, head_span_id=claim_id, tail_span_id=entity_id,
-                                   kind=self.CLAIMANT, attrs={}))
-        text_ = ent.text[ent.start:ent.end]
-        if attrs.get("claimant") != text_:
-            attrs = {**attrs, "claimant": text_}
-            c.execute(update(S).where(S.c.id == claim_id).values(attrs=attrs))
-        return attrs
-
-    def _set_claim_attrs(self, c: Connection, claim_id: int, claimant_span: int | None, claimant: str | None) -> None:
-        row = c.execute(select(S.c.attrs).where(S.c.id == claim_id)).first()
-        if row is not None:
-            c.execute(update(S).where(S.c.id == claim_id).values(
-                attrs={**(row.attrs or {}), "claimant_span": claimant_span, "claimant": claimant}))
-
-    def restore_span(self, span: SpanData, relations: Sequence[RelationData] = ()) -> SpanData:
-        """Undo a delete: the span comes back with its id, attributes and relations."""
-        out = self.add_span(span.document_id, span.annotator_id, span.label_id, span.start, span.end,
-                            span.attrs, span.origin, span_id=span.id, link_claimant=False)
-        for rel in relations:
-            self.add_relation(rel.annotator_id, rel.head_span_id, rel.tail_span_id, rel.kind, relation_id=rel.id)
-            if rel.kind == self.CLAIMANT and rel.tail_span_id == span.id:  # an entity came back: so do its claims' links
-                with self.write() as c:
-                    text_ = c.execute(select(func.substr(D.c.text, span.start + 1, span.end - span.start))
-                                      .where(D.c.id == span.document_id)).scalar()
-                    self._set_claim_attrs(c, rel.head_span_id, span.id, text_)
-        return out
+                 attrs: dict[str, Any] | None = None, origin: Origin = Origin.MANUAL, *,
+                 claimant_span_id: int | None = None) -> SpanData:
+        """Store a span (a claim may name its claimant entity span)."""
+        ch = edits.add_span(self, document_id, annotator_id, label_id, start, end, attrs, origin,
+                            claimant_span_id=claimant_span_id)
+        return ch.spans[0].after
 
     def delete_span(self, span_id: int) -> tuple[SpanData, list[RelationData]]:
-        """Delete a span; returns it and the relations that went with it, for undo."""
-        with self.write() as c:
-            row = c.execute(select(S).where(S.c.id == span_id)).first()
-            if row is None:
-                raise ProjectError(f"no span with id {span_id}")
-            rels = [RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
-                    for r in c.execute(select(R).where(or_(R.c.head_span_id == span_id, R.c.tail_span_id == span_id)))]
-            c.execute(delete(R).where(R.c.id.in_([r.id for r in rels])))
-            for r in rels:  # claims that named this entity as claimant no longer point at it
-                if r.kind == self.CLAIMANT and r.tail_span_id == span_id and r.head_span_id != span_id:
-                    self._set_claim_attrs(c, r.head_span_id, None, None)
-            c.execute(delete(S).where(S.c.id == span_id))
-        return _span(row), rels
+        """Delete a span with its relations and claim links; returns it and its relations."""
+        ch = edits.delete_spans(self, [span_id])
+        return ch.spans[0].before, [e.before for e in ch.relations]
 
     def update_span(self, span_id: int, *, label_id: int | None = None, attrs: dict[str, Any] | None = None,
                     start: int | None = None, end: int | None = None) -> tuple[SpanData, SpanData]:
         """Change a span; returns (before, after)."""
-        with self.write() as c:
-            row = c.execute(select(S).where(S.c.id == span_id)).first()
-            if row is None:
-                raise ProjectError(f"no span with id {span_id}")
-            before = _span(row)
-            new_label = before.label_id if label_id is None else label_id
-            new_start = before.start if start is None else start
-            new_end = before.end if end is None else end
-            self._check_span(c, before.document_id, new_label, new_start, new_end)
-            values: dict[str, Any] = dict(label_id=new_label, start=new_start, end=new_end, updated_at=time.time())
-            if attrs is not None:
-                values["attrs"] = attrs
-            c.execute(update(S).where(S.c.id == span_id).values(**values))
-            if attrs is not None and "claimant_span" in attrs:
-                self._link_claimant(c, span_id, before.document_id, before.annotator_id, dict(attrs))
-            after = _span(c.execute(select(S).where(S.c.id == span_id)).one())
-        return before, after
+        ch = edits.update_span(self, span_id, label_id=label_id, attrs=attrs, start=start, end=end)
+        if not ch.spans:
+            s = self.span(span_id)
+            return s, s
+        return ch.spans[0].before, ch.spans[0].after
+
+    def set_claimant(self, claim_id: int, entity_id: int | None) -> Change:
+        return edits.set_claimant(self, claim_id, entity_id)
+
+    def claims(self, document_id: int, annotator_id: int) -> dict[int, ClaimData]:
+        """The annotator's claims in the document, with stance and claimant."""
+        claim_ids = {lab.id for lab in self.labels(Layer.CLAIM)}
+        return claims_of(self.spans(document_id, annotator_id), self.relations(document_id, annotator_id), claim_ids)
 
     def add_spans(self, spans: Iterable[SpanData | tuple], *, conn: Connection | None = None) -> int:
         """Bulk insert (import, pre-annotation, adjudication). Tuples are
@@ -566,23 +504,19 @@ class Project:
             return c.execute(q).scalar_one()
 
     # ------------------------------------------------------------------ relations
-    def add_relation(self, annotator_id: int, head_span_id: int, tail_span_id: int, kind: str,
-                     relation_id: int | None = None) -> RelationData:
-        with self.write() as c:
-            values = dict(annotator_id=annotator_id, head_span_id=head_span_id, tail_span_id=tail_span_id,
-                          kind=kind, attrs={})
-            if relation_id is not None:
-                values["id"] = relation_id
-            rid = c.execute(insert(R).values(**values)).inserted_primary_key[0]
-        return RelationData(rid, annotator_id, head_span_id, tail_span_id, kind)
+    def add_relation(self, annotator_id: int, head_span_id: int, tail_span_id: int, kind: str) -> RelationData:
+        ch = self.apply(Change(relations=(Edit(None, RelationData(-1, annotator_id, head_span_id, tail_span_id,
+                                                                 kind)),)))
+        return ch.relations[0].after
 
     def delete_relation(self, relation_id: int) -> RelationData:
-        with self.write() as c:
+        with self.read() as c:
             r = c.execute(select(R).where(R.c.id == relation_id)).first()
-            if r is None:
-                raise ProjectError(f"no relation with id {relation_id}")
-            c.execute(delete(R).where(R.c.id == relation_id))
-        return RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
+        if r is None:
+            raise ProjectError(f"no relation with id {relation_id}")
+        before = RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
+        self.apply(Change(relations=(Edit(before, None),)))
+        return before
 
     def relations(self, document_id: int, annotator_id: int | None = None) -> list[RelationData]:
         q = select(R).join(S, S.c.id == R.c.head_span_id).where(S.c.document_id == document_id)
@@ -591,6 +525,87 @@ class Project:
         with self.read() as c:
             return [RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
                     for r in c.execute(q.order_by(R.c.id))]
+
+    # ------------------------------------------------------------------ bulk reads (review, agreement, exports)
+    def spans_in(self, document_ids: Sequence[int], *, annotator_ids: Sequence[int] | None = None,
+                 exclude_origins: Sequence[str] = ()) -> list[SpanData]:
+        """Spans of several documents, in (document, start, end, id) order."""
+        out: list[SpanData] = []
+        ids = list(document_ids)
+        with self.read() as c:
+            for i in range(0, len(ids), 400):
+                q = select(S).where(S.c.document_id.in_(ids[i:i + 400]))
+                if annotator_ids is not None:
+                    q = q.where(S.c.annotator_id.in_(list(annotator_ids)))
+                if exclude_origins:
+                    q = q.where(S.c.origin.not_in(list(exclude_origins)))
+                out += [_span(r) for r in c.execute(q.order_by(S.c.document_id, S.c.start, S.c.end, S.c.id))]
+        return out
+
+    def span_keys(self, document_ids: Sequence[int], annotator_id: int, label_id: int | None = None
+                  ) -> set[tuple[int, int, int, int]]:
+        """(document, start, end, label id) of the annotator's spans in these documents: what a
+        bulk writer checks before adding the same span twice."""
+        out: set[tuple[int, int, int, int]] = set()
+        ids = list(document_ids)
+        with self.read() as c:
+            for i in range(0, len(ids), 400):
+                q = select(S.c.document_id, S.c.start, S.c.end, S.c.label_id).where(
+                    S.c.document_id.in_(ids[i:i + 400]), S.c.annotator_id == annotator_id)
+                if label_id is not None:
+                    q = q.where(S.c.label_id == label_id)
+                out.update((r.document_id, r.start, r.end, r.label_id) for r in c.execute(q))
+        return out
+
+    def spans_of(self, annotator_id: int, *, origins: Sequence[str], document_id: int | None = None
+                 ) -> list[SpanData]:
+        """The annotator's spans of these origins (e.g. pending suggestions), in text order."""
+        q = select(S).where(S.c.annotator_id == annotator_id, S.c.origin.in_(list(origins)))
+        if document_id is not None:
+            q = q.where(S.c.document_id == document_id)
+        with self.read() as c:
+            return [_span(r) for r in c.execute(q.order_by(S.c.document_id, S.c.start, S.c.end, S.c.id))]
+
+    def relations_in(self, document_ids: Sequence[int], kind: str | None = None) -> list[RelationData]:
+        """Relations whose head span is in one of these documents."""
+        out: list[RelationData] = []
+        ids = list(document_ids)
+        with self.read() as c:
+            for i in range(0, len(ids), 400):
+                q = select(R).join(S, S.c.id == R.c.head_span_id).where(S.c.document_id.in_(ids[i:i + 400]))
+                if kind is not None:
+                    q = q.where(R.c.kind == kind)
+                out += [RelationData(r.id, r.annotator_id, r.head_span_id, r.tail_span_id, r.kind)
+                        for r in c.execute(q.order_by(R.c.id))]
+        return out
+
+    def document_labels_in(self, document_ids: Sequence[int]) -> list[DocumentLabelData]:
+        out: list[DocumentLabelData] = []
+        ids = list(document_ids)
+        with self.read() as c:
+            for i in range(0, len(ids), 400):
+                out += [DocumentLabelData(r.id, r.document_id, r.annotator_id, r.label_id, dict(r.attrs or {}))
+                        for r in c.execute(select(DL).where(DL.c.document_id.in_(ids[i:i + 400])).order_by(DL.c.id))]
+        return out
+
+    def statuses_in(self, document_ids: Sequence[int]) -> dict[tuple[int, int], Status]:
+        """(document, annotator) -> status, for the rows that exist (no row: to do)."""
+        out: dict[tuple[int, int], Status] = {}
+        ids = list(document_ids)
+        with self.read() as c:
+            for i in range(0, len(ids), 400):
+                for r in c.execute(select(ST).where(ST.c.document_id.in_(ids[i:i + 400]))):
+                    out[(r.document_id, r.annotator_id)] = Status(r.status)
+        return out
+
+    def review_states(self, document_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Documents' review records (rejected regions, stance provenance), where there is one."""
+        return edits.review_states(self, document_ids)
+
+    def removal_of(self, span_ids: Sequence[int]) -> Change:
+        """The change that deletes these spans with every relation and claim link hanging on them."""
+        with self.read() as c:
+            return edits.removal_of_spans(c, span_ids)
 
     # ------------------------------------------------------------------ document labels
     def document_labels(self, document_id: int, annotator_id: int | None = None) -> list[DocumentLabelData]:
@@ -604,29 +619,12 @@ class Project:
     def set_document_label(self, document_id: int, annotator_id: int, group: str, label_id: int | None
                            ) -> int | None:
         """Set the annotator's label in a category (e.g. stance); None clears it.
-        Returns the label id it had before, for undo."""
-        with self.write() as c:
-            group_ids = select(L.c.id).where(L.c.group == group)
-            prev = c.execute(select(DL.c.label_id).where(
-                DL.c.document_id == document_id, DL.c.annotator_id == annotator_id,
-                DL.c.label_id.in_(group_ids))).scalar()
-            c.execute(delete(DL).where(DL.c.document_id == document_id, DL.c.annotator_id == annotator_id,
-                                       DL.c.label_id.in_(group_ids)))
-            if label_id is not None:
-                c.execute(insert(DL).values(document_id=document_id, annotator_id=annotator_id, label_id=label_id,
-                                            attrs={}, updated_at=time.time()))
-                self._touch_status(c, document_id, annotator_id)
-        return prev
+        Returns the label id it had before."""
+        ch = edits.set_document_label(self, document_id, annotator_id, group, label_id)
+        return next((e.before.label_id for e in ch.document_labels if e.before is not None), None) \
+            if not ch.empty else label_id
 
     # ------------------------------------------------------------------ status
-    def _touch_status(self, c: Connection, document_id: int, annotator_id: int) -> None:
-        """A first edit moves a document from todo to in progress."""
-        row = c.execute(select(ST.c.status).where(ST.c.document_id == document_id,
-                                                  ST.c.annotator_id == annotator_id)).first()
-        if row is None:
-            c.execute(insert(ST).values(document_id=document_id, annotator_id=annotator_id,
-                                        status=str(Status.IN_PROGRESS), updated_at=time.time()))
-
     def status(self, document_id: int, annotator_id: int) -> Status:
         with self.read() as c:
             v = c.execute(select(ST.c.status).where(ST.c.document_id == document_id,
@@ -641,14 +639,12 @@ class Project:
             return {(r.document_id, r.annotator_id): Status(r.status) for r in c.execute(q)}
 
     def set_status(self, document_id: int, annotator_id: int, status: Status) -> Status:
-        """Returns the previous status, for undo."""
-        with self.write() as c:
-            prev = c.execute(select(ST.c.status).where(ST.c.document_id == document_id,
-                                                       ST.c.annotator_id == annotator_id)).scalar()
-            c.execute(delete(ST).where(ST.c.document_id == document_id, ST.c.annotator_id == annotator_id))
-            c.execute(insert(ST).values(document_id=document_id, annotator_id=annotator_id, status=str(status),
-                                        updated_at=time.time()))
-        return Status(prev or "todo")
+        """Returns the previous status."""
+        ch = edits.set_status(self, document_id, annotator_id, status)
+        if ch.empty:
+            return status
+        before = ch.statuses[0].before
+        return Status.TODO if before is None else before.status
 
     # ------------------------------------------------------------------ assignments
     def assign(self, annotator_id: int, document_ids: Sequence[int]) -> int:

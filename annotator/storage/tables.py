@@ -51,7 +51,8 @@ class Annotator(SQLModel, table=True):
 
 class Span(SQLModel, table=True):
     __tablename__ = "span"
-    __table_args__ = (Index("ix_span_doc_annotator", "document_id", "annotator_id", "start"),)
+    __table_args__ = (Index("ix_span_doc_annotator", "document_id", "annotator_id", "start"),
+                      {"sqlite_autoincrement": True})
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
     annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
@@ -69,6 +70,7 @@ class DocumentLabel(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("document_id", "annotator_id", "label_id", name="uq_doclabel"),
         Index("ix_doclabel_doc_annotator", "document_id", "annotator_id"),
+        {"sqlite_autoincrement": True},
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
@@ -80,6 +82,7 @@ class DocumentLabel(SQLModel, table=True):
 
 class Relation(SQLModel, table=True):
     __tablename__ = "relation"
+    __table_args__ = {"sqlite_autoincrement": True}
     id: int | None = Field(default=None, primary_key=True)
     annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
     head_span_id: int = Field(foreign_key="span.id", ondelete="CASCADE", index=True)
@@ -129,7 +132,8 @@ class ClaimLink(SQLModel, table=True):
     the annotator has checked it (accepted a suggestion, confirmed a figure conflict)."""
 
     __tablename__ = "claim_link"
-    __table_args__ = (UniqueConstraint("annotator_id", "source_span_id", "target_span_id", name="uq_claim_link"),)
+    __table_args__ = (UniqueConstraint("annotator_id", "source_span_id", "target_span_id", name="uq_claim_link"),
+                      {"sqlite_autoincrement": True})
     id: int | None = Field(default=None, primary_key=True)
     annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
     source_span_id: int = Field(foreign_key="span.id", ondelete="CASCADE", index=True)
@@ -140,3 +144,26 @@ class ClaimLink(SQLModel, table=True):
     attrs: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: float = 0.0
     updated_at: float = 0.0
+
+
+# ---------------------------------------------------------------- edit model (0004)
+class ReviewState(SQLModel, table=True):
+    """A document's review record (``annotator.core.changes.ReviewState``): rejected regions with
+    who rejected them and when, and the gold stance's provenance."""
+
+    __tablename__ = "review_state"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: float = 0.0
+
+
+# ---------------------------------------------------------------- original article text (0005)
+class DocumentOriginal(SQLModel, table=True):
+    """What an imported file said when the annotatable ``document.text`` is not all of it
+    (boilerplate cut, or article text extracted from a web page); no row when it is."""
+
+    __tablename__ = "document_original"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    kind: str = Field(default="text", sa_column_kwargs={"server_default": "text"})
+    text: str
+    cuts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -76,7 +76,7 @@ def test_cli_on_a_postgresql_project(cli, tmp_path, pg_cluster, pg_database):
     assert "1 document imported" in r.stdout
     with open_or_create_default(tmp_path / "laptop.annotator") as laptop:
         export_bundle(laptop, "alice", tmp_path / "alice.annbundle", with_text=True)
-    cli("team", "add", "alice", "--password", "-", "--project", url, env_dir=tmp_path, check=0)
+    cli("team", "add", "alice", "--no-password", "--project", url, env_dir=tmp_path, check=0)
     r = cli("merge", tmp_path / "alice.annbundle", "--project", url, env_dir=tmp_path, check=0)
     assert "added" in r.stdout and "1 bundle merged" in r.stdout
     r = cli("--project", url, "stats", "--json", env_dir=tmp_path, check=0)

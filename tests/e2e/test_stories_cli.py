@@ -30,3 +30,17 @@ def test_stories_commands(sample_project, tmp_path, capsys):
     res = json.loads(capsys.readouterr().out)
     assert res["pairs"][0]["f1"] == 0.0 and res["pairs"][0]["links_a"] == 1
     assert main(["stories", "flags", str(story["id"]), "--annotator", "nobody", "--project", path]) == 3
+
+
+def test_flags_and_agreement_say_what_they_found(sample_project, capsys):
+    path = str(sample_project.path)
+    (story,) = svc.group_stories(sample_project)
+    assert main(["stories", "flags", str(story.id), "--annotator", "alice", "--project", path]) == 0
+    out = capsys.readouterr().out
+    n = sum(len(cs) for cs in svc.story_board(sample_project, story.id, sample_project.annotator("alice").id)
+            .claims.values())
+    assert out.strip() == f"no conflicting figures among {n} claims" and n > 0
+    assert main(["stories", "agreement", "--project", path, "--annotator", "alice", "--annotator", "bo"]) == 0
+    out = capsys.readouterr().out
+    assert "undefined (neither annotator linked any claims)" in out
+    assert "link agreement is undefined" in out

@@ -103,10 +103,21 @@ def test_native_keeps_everything(rec):
 @SETTINGS
 @given(records())
 def test_brat_keeps_spans_attributes_relations(rec):
+    """Exact, except a span that starts or ends with a line break: a brat T line cannot hold
+    one, so it is trimmed to the text inside and reported as snapped."""
+    from annotator.formats.brat import fragments
+
     [back], issues = roundtrip("brat", rec)
     assert back.text == rec.text
-    assert spans_of(back) == spans_of(rec) and rels_of(back) == rels_of(rec)
-    assert [i.kind for i in issues] == ["not-carried"] * len(rec.cats)
+    trimmed = [s for s in rec.spans if (f := fragments(rec.text, s.start, s.end))[0][0] != s.start
+               or f[-1][1] != s.end]
+    want = Record(rec.text, spans=[RecSpan(fragments(rec.text, s.start, s.end)[0][0],
+                                           fragments(rec.text, s.start, s.end)[-1][1], s.label, s.layer, s.attrs)
+                                   for s in rec.spans], relations=rec.relations)
+    assert spans_of(back) == spans_of(want.canonical())
+    if not trimmed:
+        assert rels_of(back) == rels_of(rec)
+    assert sorted(i.kind for i in issues) == sorted(["not-carried"] * len(rec.cats) + ["snapped"] * len(trimmed))
 
 
 @SETTINGS

@@ -58,7 +58,7 @@ def test_menus_keep_conventional_order(qtbot, sample_project):
     w.menu("&Tools")
     w.menu("&Edit")
     titles = [a.text() for a in w.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Annotate", "&Go", "&Tools", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Annotate", "&Go", "&Project", "&Tools", "&Help"]
     assert w.menu("&Tools") is w.menu("&Tools")
 
 

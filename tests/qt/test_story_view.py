@@ -77,7 +77,7 @@ def test_group_link_flag_export(qtbot, sample_project, open_window, tmp_path):
     qtbot.keyClick(bulletin_col.claims, Qt.Key.Key_Return)
     con = store.link_between(alice.id, herald_claim.span_id, bulletin.id)
     assert con.kind == LinkKind.CONTRADICTS and con.confirmed
-    assert con.attrs["conflicts"][0]["quantity"] == "troops"
+    assert con.attrs["conflicts"][0]["quantity"] == "troops deployed"
     assert "confirmed" in bulletin_col.claims.currentItem().text()
     assert "0 conflicting figures to confirm" in view.status.text()
 

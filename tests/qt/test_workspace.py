@@ -86,12 +86,13 @@ def test_overlapping_entity_and_claim_with_claim_attributes(qtbot, sample_projec
     panel.claimant.setFocus()
     for _ in range(idx):
         qtbot.keyClick(panel.claimant, Qt.Key.Key_Down)
-    attrs = p.span(claim.id).attrs
-    assert attrs["claimant"] == "Anika Sorel"
-    assert p.span(attrs["claimant_span"]).start == doc.text.index("Anika Sorel")
-    # what exports read: a claimant relation from the claim to the entity
-    assert [(r.head_span_id, r.tail_span_id, r.kind) for r in p.relations(doc.id, claim.annotator_id)] == \
-        [(claim.id, attrs["claimant_span"], "claimant")]
+    # the claimant is a relation from the claim to the entity span, and only that: no copy (and no
+    # row id) in the claim's attributes
+    assert p.span(claim.id).attrs == {"stance": "supports"}
+    [rel] = p.relations(doc.id, claim.annotator_id)
+    assert (rel.head_span_id, rel.kind) == (claim.id, "claimant")
+    assert p.span(rel.tail_span_id).start == doc.text.index("Anika Sorel")
+    assert p.claims(doc.id, claim.annotator_id)[claim.id].claimant_name(doc.text) == "Anika Sorel"
     # the stance and claimant edits are one undo step
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert p.span(claim.id).attrs == claim.attrs

@@ -207,3 +207,42 @@ def test_every_interchange_reader_takes_utf16_and_utf32_with_a_bom(tmp_path, sam
         finally:
             dest.close()
             ref.close()
+
+
+@pytest.mark.parametrize("enc,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+                                     ("utf-32-be", b"\x00\x00\xfe\xff")])
+def test_brat_and_html_read_utf16_and_utf32_with_a_bom(tmp_path, sample_project, enc, bom):
+    """The readers rewritten by issue 16 (brat) and added by issue 17 (HTML) decode a BOM too.
+    brat's own rule stays: a UTF-8 BOM is character 0 of the .txt (tests/formats conformance);
+    a UTF-16/32 BOM only says the encoding, so the offsets count the text after it."""
+    from annotator.services import exporting
+    from annotator.services.importing import import_paths
+    from annotator.services.interchange import import_annotations
+
+    utf8 = tmp_path / "brat"
+    exporting.export(sample_project, exporting.ExportOptions("brat", utf8, merged=True, all_documents=True))
+    other = tmp_path / f"brat-{enc}"
+    other.mkdir()
+    for f in utf8.iterdir():
+        data = f.read_bytes()
+        other.joinpath(f.name).write_bytes(bom + data.decode("utf-8").encode(enc) if f.suffix in (".txt", ".ann")
+                                           else data)
+    counts = []
+    for folder in (utf8, other):
+        dest = tmp_path / f"{folder.name}.annotator"
+        copy_to(sample_project.engine, dest)
+        with Project.open(dest) as p:
+            r = import_annotations(p, folder, "brat", add_labels=True, annotator="x")
+        assert not r.errors, (enc, r.errors)
+        counts.append((r.matched, r.spans))
+    assert counts[0] == counts[1] and counts[0][1] > 0
+
+    page = Path(__file__).parents[1] / "fixtures" / "articles" / "html" / "01-wordpress-herald.html"
+    texts = []
+    for name, data in (("utf8.html", page.read_bytes()), (f"{enc}.html", bom + page.read_bytes().decode().encode(enc))):
+        (tmp_path / name).write_bytes(data)
+        with Project.create(tmp_path / f"{name}.annotator") as p:
+            r = import_paths(p, [tmp_path / name])
+            assert not r.errors and r.added == 1, (enc, r.errors)
+            texts.append(p.document(r.document_ids[0]).text)
+    assert texts[0] == texts[1]

@@ -142,10 +142,11 @@ class SpanMachine(RuleBasedStateMachine):
     def delete_then_undo(self, sid):
         if sid is None:
             return
-        span, rels = self.p.delete_span(sid)
+        span = self.p.span(sid)
+        change = self.p.apply(self.p.removal_of([sid]))
         assert sid not in {s.id for s in self.p.spans(span.document_id)}
-        again = self.p.restore_span(span, rels)  # undo
-        assert again == span and self.p.span(sid) == span
+        self.p.apply(change.inverse())  # undo
+        assert self.p.span(sid) == span
 
     @rule(sid=consumes(spans))
     def delete(self, sid):

@@ -160,26 +160,27 @@ def test_accept_keeps_provenance_reject_is_remembered_and_both_undo(docs, patter
     pa.run(docs, sg, me.id)
     sugg = pa.suggestions(docs, me.id)
     keep, drop = sugg[0], sugg[1]
-    pairs = pa.accept(docs, [keep], "me")
+    acc = pa.accept(docs, [keep], "me")
     after = docs.span(keep.id)
     assert after.origin == Origin.MANUAL and "suggestion" not in after.attrs
     prov = after.attrs["provenance"]
     assert (prov["suggested_by"], prov["source"], prov["accepted_by"]) == ("pattern", keep.attrs["source"], "me")
-    assert pa.reject(docs, [drop]) == [drop]
+    rej = pa.reject(docs, [drop])
+    assert [e.before for e in rej.spans] == [drop]
     assert drop.id not in {s.id for s in docs.spans(drop.document_id)}
     # a later run neither duplicates the accepted span nor brings the rejected one back
     again = pa.run(docs, sg, me.id)
     assert (again.suggestions, again.existing, again.rejected) == (0, 5, 1)
-    # undo both
-    pa.unaccept(docs, pairs)
+    # undo both (each one change, one transaction)
+    docs.apply(acc.inverse())
     assert docs.span(keep.id) == keep
-    pa.unreject(docs, [drop])
+    docs.apply(rej.inverse())
     assert docs.span(drop.id) == drop
     assert pa.rejected(docs, me.id) == set()
     # accept/reject leave spans that are not suggestions alone
-    assert pa.accept(docs, [docs.span(pairs[0][0].id)], "me")  # still a suggestion after undo
-    assert pa.accept(docs, [docs.span(keep.id)], "me") == []
-    assert pa.reject(docs, [docs.span(keep.id)]) == []
+    assert not pa.accept(docs, [docs.span(keep.id)], "me").empty  # still a suggestion after undo
+    assert pa.accept(docs, [docs.span(keep.id)], "me").empty
+    assert pa.reject(docs, [docs.span(keep.id)]).empty
 
 
 def test_model_suggestions_from_an_installed_pipeline_folder(docs, tmp_path):
@@ -242,15 +243,16 @@ def test_find_and_tag_all_matches(docs):
         (d1, "border"), (d1, "border"), (d2, "Border")]
     first = docs.document(d1).text.index("border")
     assert (matches[0].left, matches[0].text) == (docs.document(d1).text[max(0, first - 32):first], "border")
-    new = pa.tag_matches(docs, matches, "CLAIM", me.id, "border")
+    tagged = pa.tag_matches(docs, matches, "CLAIM", me.id, "border")
+    new = [e.after for e in tagged.spans]
     assert len(new) == 3
     claim = docs.span(new[0].id)
     assert claim.origin == Origin.MANUAL and claim.attrs["stance"] is None
     assert claim.attrs["provenance"]["rule"] == "border"
-    assert pa.tag_matches(docs, matches, "CLAIM", me.id, "border") == []  # already tagged
-    pa.delete_spans(docs, new)
+    assert pa.tag_matches(docs, matches, "CLAIM", me.id, "border").empty  # already tagged
+    docs.apply(tagged.inverse())
     assert docs.spans(d1, me.id) == []
-    pa.restore(docs, new)
+    docs.apply(tagged)
     assert docs.span(new[0].id) == claim
     # a token pattern: a number followed by "troops"
     nums = pa.find_matches(docs, '[{"LIKE_NUM": true}, {"LOWER": "troops"}]')
@@ -306,17 +308,18 @@ def test_on_both_backends(backend, tmp_path):
     report = pa.run(p, pa.make_suggester(p, rules), me.id)
     sugg = pa.suggestions(p, me.id)
     assert report.suggestions == len(sugg) > 3
-    pairs = pa.accept(p, sugg[:1], "me")
+    acc = pa.accept(p, sugg[:1], "me")
     assert p.span(sugg[0].id).origin == Origin.MANUAL
     gone = pa.reject(p, sugg[1:2])
-    pa.unreject(p, gone)
+    p.apply(gone.inverse())
     assert p.span(sugg[1].id) == sugg[1]
-    pa.unaccept(p, pairs)
+    p.apply(acc.inverse())
     assert pa.suggestions(p, me.id) == sugg
-    new = pa.tag_matches(p, pa.find_matches(p, "troops"), "CLAIM", me.id, "troops")
+    tagged = pa.tag_matches(p, pa.find_matches(p, "troops"), "CLAIM", me.id, "troops")
+    new = [e.after for e in tagged.spans]
     assert len(new) >= 2 and p.span(new[0].id).attrs["provenance"]["rule"] == "troops"
-    pa.delete_spans(p, new)
-    pa.restore(p, new)
+    p.apply(tagged.inverse())
+    p.apply(tagged)
     assert p.span(new[-1].id) == new[-1]
     out = tmp_path / f"{p.path.name}.jsonl"
     export(p, ExportOptions("native", out, annotator="me"))

@@ -111,26 +111,28 @@ def test_accept_agreed_then_decide_with_provenance_and_undo(three):
     # accept ben's shorter version (candidate order: support, then position)
     cand = next(c for c in open_.candidates if c.annotators == ("ben",))
     ch2 = rv.accept(p, doc.id, open_, cand, "lead")
-    new = p.span(ch2.added[0].id)
+    [added] = [e.after for e in ch2.spans if e.added]
+    new = p.span(added.id)
     assert (new.start, new.end) == at("3") and new.attrs["provenance"]["agreed"] == ["ben"]
     # change of mind: edit in place to the full phrase
     rev = rv.review_document(p, doc.id)
     region = next(r for r in rev.regions if r.start == at("3 tanks")[0] and r.layer == Layer.ENTITY)
     assert region.resolved and [s.id for s in region.gold] == [new.id]
     ch3 = rv.edit(p, doc.id, region, *at("3 tanks"), L["CARDINAL"], "lead")
-    assert [s.id for s, _r in ch3.removed] == [new.id]
-    assert p.span(ch3.added[0].id).attrs["provenance"] == {**ch3.added[0].attrs["provenance"], "agreed": ["ann"]}
+    assert [e.before.id for e in ch3.spans if e.removed] == [new.id]
+    [added3] = [e.after for e in ch3.spans if e.added]
+    assert p.span(added3.id).attrs["provenance"] == {**added3.attrs["provenance"], "agreed": ["ann"]}
     assert not rv.review_document(p, doc.id).unresolved
 
     # undo the three operations in reverse order: back to an empty gold set exactly
     for c in (ch3, ch2):
-        rv.revert(p, c)
+        p.apply(c.inverse())
     assert p.span(ana.id) == ana
     assert new.id not in {s.id for s in p.spans(doc.id, gold.id)}
-    rv.reapply(p, ch2)  # redo: the span returns under its id
+    p.apply(ch2)  # redo: the span returns under its id
     assert p.span(new.id) == new
-    rv.revert(p, ch2)
-    rv.revert(p, ch)
+    p.apply(ch2.inverse())
+    p.apply(ch.inverse())
     assert p.spans(doc.id, gold.id) == [] and p.document_labels(doc.id, gold.id) == []
     assert rv.record(p, doc.id) == {}
 
@@ -156,7 +158,7 @@ def test_reject_records_and_removes(three):
     assert all(doc.text[s.start:s.end] != "東京" for s in p.spans(doc.id, gold.id))
     region = _regions(rv.review_document(p, doc.id))["東京"]
     assert region.resolved and region.rejected
-    rv.revert(p, ch)
+    p.apply(ch.inverse())
     region = _regions(rv.review_document(p, doc.id))["東京"]
     assert region.resolved and not region.rejected and len(region.gold) == 1
 

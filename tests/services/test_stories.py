@@ -51,7 +51,7 @@ def test_link_edits_undo_redo_and_conflicts(grouped):
     e1 = svc.link_claims(p, alice.id, wire.span_id, herald.span_id, LinkKind.SAME)
     assert e1.before is None and e1.after.kind == LinkKind.SAME and e1.after.attrs == {}
     e2 = svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.SAME)
-    assert e2.after.attrs["conflicts"][0]["quantity"] == "troops"
+    assert e2.after.attrs["conflicts"][0]["quantity"] == "troops deployed"
     e3 = svc.link_claims(p, alice.id, herald.span_id, bulletin.id, LinkKind.CONTRADICTS)
     assert e3.before == e2.after and e3.after.kind == LinkKind.CONTRADICTS
     e4 = svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
@@ -100,7 +100,7 @@ def test_claim_pairs_export(grouped, tmp_path):
     sup = next(r for r in rows if r["label"] == "supports")
     assert sup["a"]["text"] == "18,000 soldiers are deployed" and sup["b"]["document"]["id"] == 1
     con = next(r for r in rows if r["label"] == "contradicts")
-    assert con["confirmed"] and con["figures"][0]["quantity"] == "troops"
+    assert con["confirmed"] and con["figures"][0]["quantity"] == "troops deployed"
     for r in rows:
         for side in ("a", "b"):
             c = r[side]
@@ -163,7 +163,7 @@ def test_native_export_carries_stories_and_links(grouped, tmp_path):
     assert (ln["kind"], ln["confirmed"], doc2.text[ln["start"]:ln["end"]]) == ("contradicts", True, herald.text)
     t = ln["target"]
     assert t["hash"] == doc3.content_hash and doc3.text[t["start"]:t["end"]] == "18,000 soldiers are deployed"
-    assert ln["attrs"]["conflicts"][0]["quantity"] == "troops"
+    assert ln["attrs"]["conflicts"][0]["quantity"] == "troops deployed"
     assert recs[doc2.content_hash].extra["stories"] == [{"id": story.id, "title": story.title, "origin": "auto"}]
     assert "claim_links" not in recs[doc3.content_hash].extra, "a link is written once, at its source"
     # bo linked nothing: his export has stories but no links
@@ -195,3 +195,67 @@ def test_native_round_trip_keeps_stories_and_links(grouped, tmp_path):
         second = tmp_path / "second.jsonl"
         export(q, ExportOptions("native", second, annotator="alice", all_documents=True))
     assert second.read_bytes() == first.read_bytes()
+
+
+# ------------------------------------------------------------------ like with like, honest figures
+ARTICLES = {
+    "wire": "Veldoria has sent more than 10,000 troops to the border with Ostrava, officials said.",
+    "herald": "Roughly 15,000 Veldorian troops are now stationed along the Ostrava border.",
+    "casualties": "At least 2,000 Veldorian soldiers have been killed near the Ostrava border since March.",
+    "bare": "Ostrava says 2,000 soldiers killed at the Veldorian border.",
+}
+
+
+@pytest.fixture
+def border(project):
+    """Four short reports of one event, each one claim (the whole first sentence) by alice."""
+    from annotator.core.model import NewDocument
+    from annotator.services.importing import import_documents
+
+    rep = import_documents(project, [NewDocument(t, k) for k, t in ARTICLES.items()])
+    alice = project.ensure_annotator("alice")
+    claim = project.label_by_name("CLAIM", Layer.CLAIM).id
+    ids = dict(zip(ARTICLES, rep.document_ids))
+    spans = {k: project.add_span(ids[k], alice.id, claim, 0, len(t)) for k, t in ARTICLES.items()}
+    story = ClaimStore(project).create_story("border", list(ids.values()))
+    return project, story, alice, spans
+
+
+def test_casualty_claims_never_pair_with_deployment_claims(border):
+    p, story, alice, spans = border
+    sugg = svc.suggestions(p, story.id, alice.id, threshold=0.0)
+    pairs = {frozenset((s.a.span_id, s.b.span_id)): s for s in sugg}
+    deployment = {spans["wire"].id, spans["herald"].id}
+    casualty = {spans["casualties"].id, spans["bare"].id}
+    assert all(not (set(k) & deployment and set(k) & casualty) for k in pairs), "even at threshold 0"
+    top = pairs[frozenset(deployment)]
+    for_wire = [x for x in sugg if spans["wire"].id in (x.a.span_id, x.b.span_id)]
+    assert for_wire == [top] and top.kind == LinkKind.SAME and top.conflicts == (), \
+        "more than 10,000 and roughly 15,000 troops: compatible, the wire claim's only suggestion"
+    assert pairs[frozenset(casualty)].kind == LinkKind.SAME
+    assert svc.story_board(p, story.id, alice.id).flags == [], "no casualty figure is flagged against troops sent"
+
+
+def test_negatives_only_from_annotators_who_linked_in_the_story(border):
+    p, story, alice, spans = border
+    bo = p.ensure_annotator("bo")
+    claim = p.label_by_name("CLAIM", Layer.CLAIM).id
+    for s in spans.values():  # bo marked the same claims but linked nothing
+        p.add_span(s.document_id, bo.id, claim, s.start, s.end)
+    assert svc.pair_records(p) == [], "nobody linked: no pair says 'unrelated'"
+    svc.link_claims(p, alice.id, spans["wire"].id, spans["herald"].id, LinkKind.SAME)
+    rows = svc.pair_records(p)
+    assert {r["annotator"] for r in rows} == {"alice"}, "bo never linked in this story"
+    assert sorted(r["label"] for r in rows) == ["same"] + ["unrelated"] * 5
+
+
+def test_link_agreement_is_undefined_when_neither_linked(border):
+    p, story, alice, spans = border
+    p.ensure_annotator("bo")
+    res = svc.link_agreement(p, ["alice", "bo"])
+    (pair,) = res["pairs"]
+    assert pair["f1"] is None and pair["f1_unlabelled"] is None and res["mean_f1"] is None
+    assert pair["undefined_reason"] == "neither annotator linked any claims"
+    svc.link_claims(p, alice.id, spans["wire"].id, spans["herald"].id, LinkKind.SAME)
+    (pair,) = svc.link_agreement(p, ["alice", "bo"])["pairs"]
+    assert pair["f1"] == 0.0, "one linked, the other did not: they disagree"

@@ -51,9 +51,9 @@ def test_spans_statuses_labels_relations(backend):
     assert p.relations(did, alice.id) == [rel]
     before, after = p.update_span(s.id, label_id=p.label_by_name("ORG", Layer.ENTITY).id)
     assert before.label_id == person.id and after.attrs == {"note": "ü"}
-    gone, rels = p.delete_span(s.id)
-    assert rels == [rel] and p.relations(did) == []
-    p.restore_span(gone, rels)  # undo: same ids back
+    change = p.apply(p.removal_of([s.id]))
+    assert [e.before for e in change.relations] == [rel] and p.relations(did) == []
+    p.apply(change.inverse())  # undo: same ids back
     assert p.span(s.id).start == start and p.relations(did) == [rel]
     favor = p.label_by_name("FAVOR", Layer.DOCUMENT)
     assert p.set_document_label(did, alice.id, "stance", favor.id) is None

@@ -93,9 +93,9 @@ def test_span_lifecycle(project):
     c = project.add_span(doc, a.id, claim.id, 0, 24, {"stance": "supports"})
     rel = project.add_relation(a.id, c.id, s.id, "claimant")
     assert [x.id for x in project.spans(doc, a.id)] == [s.id, c.id]
-    removed, rels = project.delete_span(s.id)
-    assert rels == [rel] and project.relations(doc) == []
-    project.restore_span(removed, rels)
+    change = project.apply(project.removal_of([s.id]))
+    assert [e.before for e in change.relations] == [rel] and project.relations(doc) == []
+    project.apply(change.inverse())
     assert project.span(s.id) == s and project.relations(doc) == [rel]
     before, after = project.update_span(s.id, label_id=project.label_by_name("ORG").id)
     assert before.label_id == gpe.id and after.label_id != gpe.id
@@ -129,33 +129,36 @@ def test_document_list_filters(sample_project):
     assert p.integrity_check() == []
 
 
-def test_claimant_link_is_a_relation_kept_in_step_with_the_claim(project):
-    """The GUI sets a claim's claimant through its attrs; the core keeps the Relation (what exports
-    and agreement read) in step, and deleting the entity leaves no dangling link, undoably."""
+def test_claimant_is_one_relation_and_undo_restores_it(project):
+    """A claim's claimant is a ``claimant`` relation to an entity span, and nothing else (no copy,
+    no row id in the claim's attributes); deleting the entity removes the link with it, and the
+    inverse change brings both back under their ids."""
     from annotator.core.model import NewDocument
     from annotator.services.importing import import_documents
+    from annotator.storage import edits
 
     text = "Hale said 15,000 soldiers are at the border."
     doc = import_documents(project, [NewDocument(text)]).document_ids[0]
     a = project.ensure_annotator("alice")
     hale = project.add_span(doc, a.id, project.label_by_name("PERSON").id, 0, 4)
-    claim = project.add_span(doc, a.id, project.label_by_name("CLAIM", Layer.CLAIM).id, 10, 43,
-                             {"stance": "supports", "claimant": None, "claimant_span": None})
-    _, after = project.update_span(claim.id, attrs={**claim.attrs, "claimant_span": hale.id})
-    assert after.attrs["claimant"] == "Hale"
+    claim = project.add_span(doc, a.id, project.label_by_name("CLAIM", Layer.CLAIM).id, 10, 43, {"stance": "supports"})
+    linked = project.set_claimant(claim.id, hale.id)
     [rel] = project.relations(doc, a.id)
     assert (rel.head_span_id, rel.tail_span_id, rel.kind) == (claim.id, hale.id, "claimant")
-    # unlink
-    project.update_span(claim.id, attrs={**after.attrs, "claimant_span": None})
-    assert project.relations(doc, a.id) == []
-    project.update_span(claim.id, attrs={**after.attrs, "claimant_span": hale.id})
-    # deleting the entity clears the claim's link; restoring it brings the link back
-    removed, rels = project.delete_span(hale.id)
-    assert project.relations(doc) == [] and project.span(claim.id).attrs["claimant_span"] is None
-    project.restore_span(removed, rels)
-    assert project.span(claim.id).attrs["claimant_span"] == hale.id
-    assert [(r.head_span_id, r.tail_span_id) for r in project.relations(doc)] == [(claim.id, hale.id)]
-    # a stale id (from a view that had not heard of a delete) links nothing
-    project.delete_span(hale.id)
-    _, stale = project.update_span(claim.id, attrs={**after.attrs, "claimant_span": hale.id})
-    assert stale.attrs["claimant_span"] is None and project.relations(doc) == []
+    assert project.span(claim.id).attrs == {"stance": "supports"}
+    assert project.claims(doc, a.id)[claim.id].claimant_name(text) == "Hale"
+    # unlink, relink
+    project.apply(linked.inverse())
+    assert project.relations(doc, a.id) == [] and project.claims(doc, a.id)[claim.id].claimant is None
+    project.apply(linked)
+    assert project.relations(doc, a.id) == [rel]
+    # deleting the entity takes the link with it; undo brings both back with their ids
+    gone = edits.delete_spans(project, [hale.id])
+    assert project.relations(doc) == [] and project.claims(doc, a.id)[claim.id].claimant is None
+    project.apply(gone.inverse())
+    assert project.span(hale.id) == hale and project.relations(doc) == [rel]
+    # a claimant must be in the same document
+    other = import_documents(project, [NewDocument("Someone else entirely.")]).document_ids[0]
+    ent = project.add_span(other, a.id, project.label_by_name("PERSON").id, 0, 7)
+    with pytest.raises(ProjectError):
+        project.set_claimant(claim.id, ent.id)

@@ -22,14 +22,18 @@ class AgreementFeature(QObject):
         self.dashboard: AgreementDashboard | None = None
         self.action = QAction("&Agreement dashboard…", window, objectName="agreementDashboardAction")
         self.action.setShortcut(QKeySequence("Ctrl+Shift+A"))
-        who = window.annotator
-        lead = who is None or who.role == Role.LEAD
-        self.action.setEnabled(lead)
-        self.action.setStatusTip("Agreement between annotators: heatmap, per-label figures, documents worst first"
-                                 if lead else "For project leads (open the project as a lead)")
         self.action.triggered.connect(self.open)
         window.menu("&Tools").addAction(self.action)
         window.addAction(self.action)
+        window.annotatorChanged.connect(self._update_enabled)  # a role can change (Project → Annotators)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        who = self.window.annotator
+        lead = who is None or who.role == Role.LEAD
+        self.action.setEnabled(lead)
+        self.action.setStatusTip("Agreement between annotators: heatmap, per-label figures, documents worst first"
+                                 if lead else "For project leads (Project → Annotators: a lead makes you one)")
 
     def open(self) -> AgreementDashboard:
         from annotator.qt.dashboard import AgreementDashboard  # QtCharts loads only when asked for

@@ -45,7 +45,7 @@ class ReviewFeature(QObject):
         lead = who is None or who.role == Role.LEAD
         self.action.setEnabled(lead)
         self.action.setStatusTip("Adjudicate: every annotator's work side by side, decide the gold set"
-                                 if lead else "For project leads (open the project as a lead)")
+                                 if lead else "For project leads (Project → Annotators: a lead makes you one)")
 
     def _toggled(self, on: bool) -> None:
         if on:
@@ -57,7 +57,7 @@ class ReviewFeature(QObject):
         from annotator.qt.review import ReviewWindow
 
         if self.review is None:
-            self.review = ReviewWindow(self.window.project, self.window.annotator, self.window.undo_stack,
+            self.review = ReviewWindow(self.window.project, self.window.annotator, self.window.session,
                                        self.window)
             self.review.destroyed.connect(lambda *_: setattr(self, "review", None))
             self.review.installEventFilter(self)

@@ -17,8 +17,7 @@ def install(window: MainWindow) -> None:
 
         view = getattr(window, "story_view", None)
         if view is None:
-            stack = getattr(window, "undo_stack", None)
-            view = StoryView(window.project, lambda: window.annotator.id, stack, window)
+            view = StoryView(window.project, lambda: window.annotator.id, window.session, window)
             window.story_view = view
             window.projectChanged.connect(view.reload_stories)
         else:
