@@ -1,6 +1,7 @@
 """Agreement on 10,000 documents × 3 annotators × ~20 spans each.
 
-Prints our time next to NLTK's ``AnnotationTask.alpha()`` on the same data in the same run:
+Prints our time next to NLTK's ``AnnotationTask.alpha()`` on the same data in the same run, and the
+bootstrap intervals' cost (time per resample, and 1,000 resamples against one point estimate):
 nominal Krippendorff's alpha over per-token IO tags (every token of every document is an item,
 each annotator one coder). Also times αu, span F1 with the error split, and token kappa.
 
@@ -61,6 +62,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--resamples", type=int, default=1000)
     args = ap.parse_args()
     texts, ann = make(args.docs, args.seed)
     spans = sum(len(d) for a in ann for d in a)
@@ -127,6 +129,45 @@ def main() -> None:
           f"{', '.join(f'{v:.3f}' for v in f1.values())} in {t_f1:.3f} s")
     print(f"Token Cohen's kappa (IO), 3 pairs: {', '.join(f'{k:.3f}' for k in kappas)} in {t_kappa:.3f} s")
     print(f"spaCy tokenisation {t_tok:.3f} s, IO tagging {t_tags:.3f} s")
+
+    # --- bootstrap over documents (1,000 resamples), next to the point estimate it repeats
+    from annotator.core.agreement import bootstrap as bs
+
+    B = args.resamples
+    doc_of_token = np.concatenate([np.full(len(ix.starts), d) for d, ix in enumerate(toks)])
+    print(f"\nBootstrap over {len(texts):,} documents, {B:,} resamples (seed {bs.SEED}):")
+    rows = []
+    t0 = time.perf_counter()
+    X = bs.grouped_counts(codes, doc_of_token, len(texts), len(cats))
+    t_feat = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iv = bs.bootstrap(X, bs.alpha_from_sums, B)
+    rows.append(("Krippendorff's alpha, token tags × 3 coders", t_ours, t_feat, time.perf_counter() - t0, iv))
+    t0 = time.perf_counter()
+    Xk = bs.cohen_features(codes[:, 0], codes[:, 1], doc_of_token, len(texts), len(cats))
+    t_feat = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iv = bs.bootstrap(Xk, bs.cohen_from_sums, B)
+    rows.append(("Token Cohen's kappa, one pair", t_kappa / 3, t_feat, time.perf_counter() - t0, iv))
+    t0 = time.perf_counter()
+    Xf = np.array([(sum(pc.exact.values()), sum(pc.n_a.values()) + sum(pc.n_b.values()))
+                   for pc in (compare(ann[0][d], ann[1][d]) for d in range(len(texts)))], dtype=float)
+    t_feat = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iv = bs.bootstrap(Xf, bs.f1_from_sums, B)
+    rows.append(("Span F1 (exact), one pair", t_f1 / 3, t_feat, time.perf_counter() - t0, iv))
+    t0 = time.perf_counter()
+    Xu, stat = bs.unitizing_features([([(a, s, e, lab) for a in range(3) for s, e, lab in ann[a][d]], len(text))
+                                      for d, text in enumerate(texts)], 3, LABELS)
+    t_feat = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iv = bs.bootstrap(Xu, stat, B)
+    rows.append((f"αu, 3 annotators ({Xu.shape[1]} features per document)", t_au, t_feat, time.perf_counter() - t0, iv))
+    print(f"  {'measure':<48} {'point':>8} {'features':>9} {'resampling':>11} {'per resample':>13} "
+          f"{'resampling / point':>19}  interval")
+    for name, t_point, t_feat, t_res, iv in rows:
+        print(f"  {name:<48} {t_point:7.3f}s {t_feat:8.3f}s {t_res:10.3f}s {t_res / B * 1000:10.2f} ms "
+              f"{t_res / t_point:18.1f}×  {iv.format(4)}")
 
 
 if __name__ == "__main__":

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
+from annotator.formats.registry import INTERCHANGE_NAMES
 from annotator.commands._common import add_project_arg, open_project, progress_bar
 from annotator.formats.units import UNITS
 from annotator.services.exporting import ExportOptions, OutputExists, export
 
-FORMATS = ("spacy", "prodigy", "doccano", "conll", "brat", "csv", "native")
+FORMATS = INTERCHANGE_NAMES  # the one list: annotator.formats.registry
 SHOW_ISSUES = 20
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from annotator.formats.registry import INTERCHANGE_NAMES
 from annotator.commands._common import add_project_arg, open_project, progress_bar
 from annotator.formats.units import UNITS
 
-FORMATS = ("spacy", "prodigy", "doccano", "conll", "brat", "csv", "native")
+FORMATS = INTERCHANGE_NAMES  # the one list: annotator.formats.registry
 
 
 def register(sub: argparse._SubParsersAction) -> None:

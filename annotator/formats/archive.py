@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument
-from annotator.formats import Format, register, reader_for
+from annotator.formats.registry import Format, reader_for, register
 from annotator.formats.decoding import MAX_BYTES, human_size
 
 MAX_MEMBERS = 100_000

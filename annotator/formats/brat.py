@@ -46,7 +46,7 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.core.text import content_hash
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, check_offsets, open_text
 from annotator.formats.decoding import bom_encoding, decode_bytes
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
@@ -240,7 +240,7 @@ def _parse_ann(ann: str, text: str, where: str) -> tuple[Record | None, list[Inp
             return ids[ref]
         why = ("was left out" if ref in dropped else
                "is an event or other annotation with no place here" if ref[:1] in "ER*#N" else "is not in the file")
-        errors.append(InputError(f"{what} refers to {ref}, which {why}: left out", at))
+        errors.append(InputError(f"{what} refers to {ref}, which {why}: the {what.split()[0]} is left out", at))
         return None
 
     # pass 2: everything that points at the spans

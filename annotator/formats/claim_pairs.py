@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import InputError
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 
 LABELS = ("same", "supports", "contradicts", "unrelated")
 OPTS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, align, blank, open_text
 from annotator.formats.decoding import decode_bytes
 from annotator.formats.records import ExportContext, Issue, RecSpan, Record

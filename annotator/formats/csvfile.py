@@ -10,7 +10,7 @@ from pathlib import Path
 from annotator.core.article import extract_date, extract_source, extract_title
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats.decoding import decode_bytes
 
 csv.field_size_limit(64 * 1024 * 1024)

@@ -38,7 +38,7 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import InputError
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, assign_cats, check_offsets
 from annotator.formats.prodigy import iter_jsonl
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats.decoding import MAX_BYTES, bom_encoding, human_size
 from annotator.formats.plaintext import article_document
 

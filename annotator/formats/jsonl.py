@@ -23,7 +23,7 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument, NewSpan, Origin
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats.decoding import MAX_BYTES, Utf8Lines, decode_bytes, human_size
 from annotator.formats.units import NAMES, Units, propose
 

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import InputError
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, check_offsets
 from annotator.formats.decoding import Utf8Lines
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record

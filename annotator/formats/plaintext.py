@@ -12,7 +12,7 @@ from annotator.core.article import analyse
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument
 from annotator.core.text import normalise
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats.decoding import MAX_BYTES, read_text
 
 

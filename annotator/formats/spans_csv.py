@@ -28,7 +28,7 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.core.offsets import OffsetMap
-from annotator.formats import Format, register
+from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange
 from annotator.formats.decoding import open_input
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record

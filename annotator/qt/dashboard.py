@@ -15,6 +15,7 @@ from PySide6.QtCharts import (
     QChartView,
     QHorizontalBarSeries,
     QHorizontalStackedBarSeries,
+    QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, QRectF, QSize, Qt, Signal
@@ -34,13 +35,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QTableView,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.core.agreement import Result
+from annotator.core.agreement import NOT_ANNOTATED, Result
 from annotator.core.offsets import OffsetMap
 from annotator.qt.workers import run_task
 from annotator.services import agreement as ag
@@ -187,6 +189,83 @@ def _fmt(v: Result) -> str:
     return f"{v.value:.2f}" if v.defined else "n/a"
 
 
+class IntervalWidget(QWidget):
+    """Main figures as dots with their 95 % bootstrap interval as error bars, and the .667 / .8
+    thresholds as dashed lines (a forest plot)."""
+
+    def __init__(self, parent: QWidget | None = None, objectName: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName(objectName)
+        self.rows: list[tuple[str, Result, object]] = []  # (name, value, Interval or None)
+        self.setMinimumSize(260, 120)
+
+    def set_rows(self, rows: list[tuple[str, Result, object]]) -> None:
+        self.rows = rows
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 200)
+
+    def scale(self) -> tuple[float, float, float]:
+        lows = [iv.low for _n, _v, iv in self.rows if iv is not None] + \
+               [v.value for _n, v, _iv in self.rows if v.defined]
+        lo = min([0.0] + lows)
+        fm = self.fontMetrics()
+        left = max([fm.horizontalAdvance(n) for n, _v, _i in self.rows] + [60]) + 12
+        return lo, float(left), float(self.width() - 12)
+
+    def x_of(self, v: float) -> float:
+        lo, left, right = self.scale()
+        return left + (v - lo) / (1.0 - lo) * (right - left)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), self.palette().base())
+        if not self.rows:
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no data")
+            return
+        fm = self.fontMetrics()
+        lo, left, right = self.scale()
+        bottom = self.height() - fm.height() - 4
+        rh = max(14.0, min(28.0, (bottom - fm.height() - 6) / len(self.rows)))
+        for t, col in ((lo, "#adb5bd"), (0.0, "#adb5bd"), (0.5, "#adb5bd"), (1.0, "#adb5bd"), (0.667, "#e67700"),
+                       (0.8, "#2b8a3e")):
+            x = self.x_of(t)
+            pen = QPen(QColor(col))
+            if t in (0.667, 0.8):
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            top = fm.height() + 2 if t in (0.667, 0.8) else 4
+            p.drawLine(int(x), int(top), int(x), int(bottom))
+            # thresholds labelled above the plot, the scale below, so .667 and .8 never overprint
+            if t == 0.667:
+                p.drawText(QRectF(x - 44, 0, 42, fm.height()), Qt.AlignmentFlag.AlignRight, f"{t:g}")
+            elif t == 0.8:
+                p.drawText(QRectF(x + 3, 0, 42, fm.height()), Qt.AlignmentFlag.AlignLeft, f"{t:g}")
+            else:
+                p.drawText(QRectF(x - 20, bottom + 2, 40, fm.height()), Qt.AlignmentFlag.AlignCenter, f"{t:g}")
+        for i, (name, v, iv) in enumerate(self.rows):
+            y = fm.height() + 6 + rh * i + rh / 2
+            p.setPen(self.palette().text().color())
+            p.drawText(QRectF(0, y - rh / 2, left - 8, rh), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       name)
+            if not v.defined:
+                p.setPen(QColor("#868e96"))
+                p.drawText(QRectF(left + 4, y - rh / 2, 200, rh), Qt.AlignmentFlag.AlignVCenter, "undefined")
+                continue
+            if iv is not None:
+                p.setPen(QPen(QColor("#343a40"), 2))
+                x0, x1 = self.x_of(iv.low), self.x_of(iv.high)
+                p.drawLine(int(x0), int(y), int(x1), int(y))
+                p.drawLine(int(x0), int(y - 5), int(x0), int(y + 5))
+                p.drawLine(int(x1), int(y - 5), int(x1), int(y + 5))
+            p.setPen(QPen(QColor("#212529"), 1))
+            p.setBrush(score_color(v.value))
+            p.drawEllipse(QRectF(self.x_of(v.value) - 5, y - 5, 10, 10))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+
+
 class ComparisonView(QWidget):
     """Two annotators' versions of one document side by side, read-only, differences coloured."""
 
@@ -252,6 +331,12 @@ class ComparisonView(QWidget):
         self.setWindowTitle(f"Compare {c.a} and {c.b} — {c.title}")
 
 
+def _compute_all(project: Project, layer: str, include_unfinished: bool, every, progress=None, cancelled=None):
+    """The dashboard's one background task: the agreement report and the against-gold report."""
+    report = ag.compute(project, layer, include_unfinished=include_unfinished, progress=progress, cancelled=cancelled)
+    return report, ag.gold_report(project, layer, by=every, cancelled=cancelled)
+
+
 class AgreementDashboard(QWidget):
     """Tools → Agreement dashboard."""
 
@@ -305,8 +390,26 @@ class AgreementDashboard(QWidget):
         self.progress_chart.setMinimumSize(300, 160)
         self.progress_box = self._box("Progress per annotator", None, self.progress_chart)
 
+        self.intervals = IntervalWidget(objectName="agreementIntervals")
+        self.interval_box = self._box("Main figures with 95 % intervals", None, self.intervals)
+
+        self.gold_label = QComboBox(objectName="agreementGoldLabel")
+        self.gold_every = QComboBox(objectName="agreementGoldEvery")
+        for text, by in (("every 10 documents", 10), ("every 25 documents", 25), ("by week", "week")):
+            self.gold_every.addItem(text, by)
+        gold_tools = QWidget()
+        gl = QHBoxLayout(gold_tools)
+        gl.setContentsMargins(0, 0, 0, 0)
+        gl.addWidget(self.gold_label, 1)
+        gl.addWidget(self.gold_every)
+        self.gold_chart = QChartView(objectName="agreementGoldChart")
+        self.gold_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.gold_chart.setMinimumSize(300, 180)
+        self.gold_box = self._box("Against gold over time (F1)", gold_tools, self.gold_chart)
+        self.gold: ag.GoldReport | None = None
+
         self.doc_model = QStandardItemModel(0, 5, self)
-        self.doc_model.setHorizontalHeaderLabels(["Document", "Score", "Measure", "Worst pair", "Disagreements"])
+        self.doc_model.setHorizontalHeaderLabels(["Document", "Score", "Measure", "Annotators", "Disagreements"])
         self.docs = QTableView(objectName="agreementDocuments")
         self.docs.setModel(self.doc_model)
         self.docs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -314,18 +417,39 @@ class AgreementDashboard(QWidget):
         self.docs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.docs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.docs.verticalHeader().hide()
-        self.doc_box = self._box("Documents, worst first (Enter or click: compare)", None, self.docs)
+
+        self.case_model = QStandardItemModel(0, 5, self)
+        self.case_model.setHorizontalHeaderLabels(["Document", "First annotator", "Their span", "Second annotator",
+                                                   "Their span"])
+        self.cases = QTableView(objectName="agreementCases")
+        self.cases.setModel(self.case_model)
+        self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.cases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cases.verticalHeader().hide()
+        self.case_title = QLabel("Click a cell of the confusion matrix to list the spans behind it.",
+                                 objectName="agreementCaseTitle")
+        case_page = QWidget()
+        cl = QVBoxLayout(case_page)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.case_title)
+        cl.addWidget(self.cases, 1)
+        self.tabs = QTabWidget(objectName="agreementTabs")
+        self.tabs.addTab(self.docs, "Documents, worst first (Enter or click: compare)")
+        self.tabs.addTab(case_page, "Spans behind a confusion cell (Enter or click: compare)")
 
         grid = QGridLayout()
-        grid.addWidget(self.heat_box, 0, 0)
-        grid.addWidget(self.label_box, 0, 1)
+        grid.addWidget(self.interval_box, 0, 0)
+        grid.addWidget(self.heat_box, 0, 1)
+        grid.addWidget(self.label_box, 0, 2)
         grid.addWidget(self.conf_box, 1, 0)
-        grid.addWidget(self.progress_box, 1, 1)
+        grid.addWidget(self.gold_box, 1, 1)
+        grid.addWidget(self.progress_box, 1, 2)
         charts = QWidget()
         charts.setLayout(grid)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(charts)
-        split.addWidget(self.doc_box)
+        split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([680, 190])
@@ -341,9 +465,14 @@ class AgreementDashboard(QWidget):
         self.measure.currentTextChanged.connect(lambda _t: self._draw_heatmap())
         self.conf_pair.currentIndexChanged.connect(lambda _i: self._draw_confusion())
         self.heatmap.cellActivated.connect(self._pair_activated)
+        self.confusion.cellActivated.connect(self._confusion_activated)
         self.docs.activated.connect(self._doc_activated)
         self.docs.clicked.connect(self._doc_activated)
-        self.resize(1400, 920)
+        self.cases.activated.connect(self._case_activated)
+        self.cases.clicked.connect(self._case_activated)
+        self.gold_label.currentIndexChanged.connect(lambda _i: self._draw_gold())
+        self.gold_every.currentIndexChanged.connect(lambda _i: self.compute())
+        self.resize(1600, 960)
 
     @staticmethod
     def _box(title: str, tool: QWidget | None, body: QWidget) -> QGroupBox:
@@ -363,8 +492,8 @@ class AgreementDashboard(QWidget):
         self.progress.show()
         self.cancel.show()
         self.refresh.setEnabled(False)
-        task = run_task(ag.compute, self.project, self.layer.currentText(),
-                        include_unfinished=self.unfinished.isChecked(), on_done=None, parent=self)
+        task = run_task(_compute_all, self.project, self.layer.currentText(), self.unfinished.isChecked(),
+                        self.gold_every.currentData(), on_done=None, parent=self)
         self.task = task
         task.signals.progress.connect(self._progress)
         task.signals.finished.connect(lambda r, t=task: self._done(t, r))
@@ -393,8 +522,10 @@ class AgreementDashboard(QWidget):
         if self._finished_task(task):
             self.summary.setText(f"<span style='color:#c92a2a'>Could not compute agreement: {message}</span>")
 
-    def _done(self, task, report: ag.AgreementReport) -> None:
+    def _done(self, task, result: tuple) -> None:
         if self._finished_task(task):
+            report, gold = result
+            self.gold = gold
             self.set_report(report)
 
     # ------------------------------------------------------------------ drawing
@@ -404,11 +535,14 @@ class AgreementDashboard(QWidget):
         for m in report.measures:
             f = report.figure(m)
             if f is not None:
-                head.append(f"<b>{m}</b>: {_fmt(f.value) if not f.value.defined else f'{f.value.value:.3f}'}"
+                iv = f" {f.interval.format(2)}" if f.interval is not None else ""
+                head.append(f"<b>{m}</b>: {_fmt(f.value) if not f.value.defined else f'{f.value.value:.3f}'}{iv}"
                             f" <span style='color:#666'>({f.value.items:,} {f.value.unit})</span>")
         warn = "".join(f"<br><span style='color:#b35c00'>⚠ {w}</span>" for w in report.warnings)
+        boot = (f" <span style='color:#666'>[95 % intervals: {report.resamples:,} bootstrap resamples over "
+                f"documents, seed {report.seed}]</span>") if report.resamples else ""
         self.summary.setText(f"{len(report.annotators)} annotators ({', '.join(report.annotators)}), "
-                             f"{report.documents} documents — " + " · ".join(head) + warn)
+                             f"{report.documents} documents — " + " · ".join(head) + boot + warn)
         self.measure.blockSignals(True)
         current = self.measure.currentText()
         self.measure.clear()
@@ -425,7 +559,11 @@ class AgreementDashboard(QWidget):
         self._draw_labels()
         self._draw_confusion()
         self._draw_progress()
+        self._draw_intervals()
+        self._fill_gold_labels()
+        self._draw_gold()
         self._fill_documents()
+        self.case_model.removeRows(0, self.case_model.rowCount())
         self.reportReady.emit(report)
 
     def _draw_heatmap(self) -> None:
@@ -445,7 +583,8 @@ class AgreementDashboard(QWidget):
                 if f is None or not f.value.defined:
                     row.append((None, "undefined" if f is None else f"undefined\nn={f.value.items}"))
                 else:
-                    row.append((f.value.value, f"{f.value.value:.2f}\nn={f.value.items:,}"))
+                    iv = f"\n{f.interval.format(2)}" if f.interval is not None else ""
+                    row.append((f.value.value, f"{f.value.value:.2f}{iv}\nn={f.value.items:,}"))
             cells.append(row)
         self.heat_box.setTitle(f"Annotator × annotator — {m}")
         self.heatmap.set_data(names, names, cells)
@@ -460,14 +599,19 @@ class AgreementDashboard(QWidget):
         else:
             measures = [ag.ALPHA_U, ag.F1_OVERLAP]
         labels = list(r.labels) + ([ag.CLAIM_STANCE] if r.layer == "claim" else [])
+        # the claims' stance is a category, not a span: its bar is Krippendorff's alpha, in its own series
+        names = list(measures) + ([f"{ag.CLAIM_STANCE}: {ag.ALPHA}"] if r.layer == "claim" else [])
         cats = []
-        sets = [QBarSet(m) for m in measures]
-        for s, color in zip(sets, ("#1971c2", "#f08c00")):
+        sets = [QBarSet(m) for m in names]
+        for s, color in zip(sets, ("#1971c2", "#f08c00", "#2f9e44")):
             s.setColor(QColor(color))
         for lab in reversed(labels):
             vals = []
-            for m in measures:
-                f = r.figure(m if lab != ag.CLAIM_STANCE else ag.ALPHA, label=lab)
+            for m in names:
+                if (lab == ag.CLAIM_STANCE) != (m not in measures):
+                    vals.append(None)
+                    continue
+                f = r.figure(ag.ALPHA if lab == ag.CLAIM_STANCE else m, label=lab)
                 vals.append(f.value if f is not None else None)
             items = max((v.items for v in vals if v is not None), default=0)
             undefined = all(v is None or not v.defined for v in vals)
@@ -492,7 +636,7 @@ class AgreementDashboard(QWidget):
         series.attachAxis(ax)
         series.attachAxis(ay)
         self.label_chart.setChart(chart)
-        self.label_box.setTitle("Per label — " + ", ".join(measures) + " (negative shown as 0)")
+        self.label_box.setTitle("Per label — " + ", ".join(names) + " (negative shown as 0)")
 
     def _draw_confusion(self) -> None:
         r = self.report
@@ -542,18 +686,109 @@ class AgreementDashboard(QWidget):
         r = self.report
         self.doc_model.removeRows(0, self.doc_model.rowCount())
         for d in r.document_rows:
+            # a pair's name only next to that pair's figure; an all-annotator figure says so
+            who = f"{d.pair[0]} × {d.pair[1]}" if d.pair else "all annotators"
             items = [QStandardItem(f"{d.title}  (#{d.document_id})"), QStandardItem(_fmt(d.score)),
-                     QStandardItem(d.measure), QStandardItem(f"{d.pair[0]} × {d.pair[1]}" if d.pair else ""),
-                     QStandardItem(str(d.disagreements))]
+                     QStandardItem(d.measure), QStandardItem(who), QStandardItem(str(d.disagreements))]
             if d.score.defined:
                 items[1].setBackground(score_color(d.score.value))
             items[0].setData(d.document_id, Qt.ItemDataRole.UserRole)
-            items[0].setData(d.pair, Qt.ItemDataRole.UserRole + 1)
+            items[0].setData(d.compare, Qt.ItemDataRole.UserRole + 1)
             self.doc_model.appendRow(items)
         self.docs.resizeColumnsToContents()
         self.docs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
+    def _draw_intervals(self) -> None:
+        r = self.report
+        rows = []
+        for m in r.measures:
+            f = r.figure(m)
+            if f is not None:
+                rows.append((m, f.value, f.interval))
+        if r.layer == "claim":
+            f = r.figure(ag.ALPHA, label=ag.CLAIM_STANCE)
+            if f is not None:
+                rows.append((f"{ag.CLAIM_STANCE}: α", f.value, f.interval))
+        self.intervals.set_rows(rows)
+
+    def _fill_gold_labels(self) -> None:
+        g = self.gold
+        current = self.gold_label.currentData()
+        self.gold_label.blockSignals(True)
+        self.gold_label.clear()
+        self.gold_label.addItem("All labels", None)
+        for lab in (g.labels if g is not None else []):
+            self.gold_label.addItem(lab, lab)
+        i = self.gold_label.findData(current)
+        self.gold_label.setCurrentIndex(max(i, 0))
+        self.gold_label.blockSignals(False)
+
+    def _draw_gold(self) -> None:
+        g = self.gold
+        chart = QChart()
+        chart.setMargins(QMargins(2, 2, 2, 2))
+        label = self.gold_label.currentData()
+        if g is None or not g.timeline:
+            chart.setTitle(g.warnings[0] if g is not None and g.warnings else "no gold set yet")
+            self.gold_chart.setChart(chart)
+            return
+        longest = max(g.timeline.values(), key=len)
+        ax = QBarCategoryAxis()
+        ax.append([p.bucket.replace("docs ", "") for p in longest])
+        ay = QValueAxis()
+        ay.setRange(0, 1)
+        ay.setTickCount(6)
+        chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
+        for name, pts in g.timeline.items():
+            series = QLineSeries()
+            series.setName(name)
+            for i, p in enumerate(pts):
+                s = p.scores.get(label)
+                if s is not None and s.f1.defined:
+                    series.append(i, s.f1.value)
+            series.setPointsVisible(True)
+            chart.addSeries(series)
+            series.attachAxis(ax)
+            series.attachAxis(ay)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.gold_chart.setChart(chart)
+        self.gold_box.setTitle(f"Against gold over time — F1 ({label or 'all labels'}), {g.by}, "
+                               f"{g.documents} reviewed documents")
+
     # ------------------------------------------------------------------ drill-down
+    def _confusion_activated(self, row: int, col: int) -> None:
+        """List the spans behind a confusion cell; a click on one opens the two versions side by side."""
+        r = self.report
+        if r is None or row >= len(self.confusion.rows):
+            return
+        names = {lab.replace(NOT_ANNOTATED, "none"): lab for lab in r.confusion_labels}
+        la, lb = names[self.confusion.rows[row]], names[self.confusion.cols[col]]
+        pair = self.conf_pair.currentData()
+        cases = ag.confusion_cases(self.project, r, la, lb, tuple(pair) if pair else None)
+        self.case_model.removeRows(0, self.case_model.rowCount())
+        for c in cases:
+            def span(sp, text):
+                if sp is None:
+                    return text or "—"  # stance: the label itself
+                return f"{sp[2]} {text[:50]!r} [{sp[0]}–{sp[1]}]"
+            items = [QStandardItem(f"{c.title}  (#{c.document_id})"), QStandardItem(c.a),
+                     QStandardItem(span(c.span_a, c.text_a)), QStandardItem(c.b), QStandardItem(span(c.span_b, c.text_b))]
+            items[0].setData(c.document_id, Qt.ItemDataRole.UserRole)
+            items[0].setData((c.a, c.b), Qt.ItemDataRole.UserRole + 1)
+            self.case_model.appendRow(items)
+        self.cases.resizeColumnsToContents()
+        self.case_title.setText(f"{len(cases)} case{'s' if len(cases) != 1 else ''}: {la} (first annotator) "
+                                f"against {lb} (second)")
+        self.tabs.setCurrentIndex(1)
+
+    def _case_activated(self, index) -> None:
+        first = self.case_model.index(index.row(), 0)
+        doc_id = first.data(Qt.ItemDataRole.UserRole)
+        pair = first.data(Qt.ItemDataRole.UserRole + 1)
+        if doc_id is not None and pair:
+            self.open_comparison(int(doc_id), pair[0], pair[1])
+
     def _doc_activated(self, index) -> None:
         first = self.doc_model.index(index.row(), 0)
         doc_id = first.data(Qt.ItemDataRole.UserRole)

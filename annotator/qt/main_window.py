@@ -41,6 +41,7 @@ from annotator import paths
 from annotator.core.changes import Change
 from annotator.core.model import Annotator, Label, Layer, SpanData, Status
 from annotator.qt.controller import DocumentController
+from annotator.qt.host import SECTIONS
 from annotator.qt.models import DocumentListModel
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.span_list import SpanList
@@ -79,15 +80,13 @@ class FindBar(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """Signals and methods that extensions (``annotator/qt/extensions``) rely on:
-    ``project``, ``annotator``, ``current_document_id``, ``menu(title)``,
-    ``documentChanged(int)``, ``projectChanged()``, ``open_document(id)``, ``text_view``
-    (a :class:`SpanTextView`; draw with ``set_spans`` / ``update_spans``), ``controller``."""
+    """The window. What features (``annotator/qt/extensions``) may use of it is declared in
+    :class:`annotator.qt.host.Host`, and nothing else."""
 
     documentChanged = Signal(int)
     projectChanged = Signal()
     annotatorChanged = Signal()
-    MENU_ORDER = ("&File", "&Edit", "&View", "&Annotate", "&Go", "&Project", "&Tools", "&Help")
+    MENU_ORDER = SECTIONS
 
     def __init__(self, project: Project, annotator_: Annotator | None = None) -> None:
         super().__init__()
@@ -194,8 +193,69 @@ class MainWindow(QMainWindow):
         self.text_view.verticalScrollBar().valueChanged.connect(lambda _v: self._scroll_timer.start())
         from annotator.qt.extensions import install_all
 
+        self._features: dict[str, object] = {}
         self.extensions = install_all(self)
         self._open_initial()
+
+    # ------------------------------------------------------------------ the Host interface (annotator.qt.host)
+    def add_action(self, action: QAction, section: str | None = None) -> QAction:
+        """An action whose shortcut works anywhere in the window, in a menu section if given."""
+        if section is not None:
+            self.menu(section).addAction(action)
+        self.addAction(action)
+        return action
+
+    def shortcuts_in_use(self) -> set[str]:
+        return {a.shortcut().toString() for a in self.actions() if not a.shortcut().isEmpty()}
+
+    def show_message(self, text: str, ms: int = 5000) -> None:
+        self.statusBar().showMessage(text, ms)
+
+    def select_document(self, document_id: int) -> None:
+        """Show a document in the list (leaving a filter that hides it) and open it."""
+        if self.doc_model.row_of(document_id) < 0 and self.status_filter.currentIndex() != 0:
+            self.status_filter.setCurrentIndex(0)
+        self._select_in_list(document_id)
+        if self.current_document_id != document_id:
+            self.open_document(document_id)
+
+    def refresh_documents(self, document_ids: list[int] | None = None) -> None:
+        """Re-read these rows of the document list (all of it, with its counts, if None)."""
+        if document_ids is None:
+            self.doc_model.reload()
+            self._update_count()
+        else:
+            for d in document_ids:
+                self.doc_model.refresh_row(d)
+
+    def add_text_header(self, widget: QWidget) -> None:
+        self.text_view.parentWidget().layout().insertWidget(0, widget)
+
+    def selection(self) -> tuple[int, int]:
+        return self.text_view.selected_range()
+
+    def select_text(self, start: int, end: int) -> None:
+        self.text_view.select_range(start, end)
+
+    def current_span(self) -> int | None:
+        return self.text_view.current_span()
+
+    def annotator_updated(self, annotator_: Annotator) -> None:
+        """The same person with a new role (made lead): the window and the open document follow."""
+        self.annotator = annotator_
+        self.controller.annotator = annotator_
+        self._update_title()
+        self.annotatorChanged.emit()
+
+    def new_window(self, project: Project, annotator_: Annotator) -> MainWindow:
+        return MainWindow(project, annotator_)
+
+    def register_feature(self, name: str, feature: object) -> object:
+        self._features[name] = feature
+        return feature
+
+    def feature(self, name: str):  # noqa: ANN201
+        return self._features.get(name)
 
     # ------------------------------------------------------------------ menus
     def menu(self, title: str) -> QMenu:
@@ -439,11 +499,7 @@ class MainWindow(QMainWindow):
         start = ids.index(cur) + 1 if cur in ids else 0
         for d in ids[start:] + ids[:start]:
             if d not in done and d != cur:
-                if self.doc_model.row_of(d) < 0 and self.status_filter.currentIndex() != 0:
-                    self.status_filter.setCurrentIndex(0)
-                self._select_in_list(d)
-                if self.current_document_id != d:
-                    self.open_document(d)
+                self.select_document(d)
                 return
         self.statusBar().showMessage("Every document is done.", 5000)
 

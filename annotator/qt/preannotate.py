@@ -40,7 +40,7 @@ from annotator.services import preannotate as pa
 from annotator.storage import Project
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 # (added/changed spans, removed span ids); the feature decides what to redraw
 Changed = Callable[[list[SpanData], list[int]], None]
@@ -158,7 +158,7 @@ class PreannotateFeature(QObject):
     KEYS = {"accept": "Y", "reject": "X", "accept_all": "Shift+Y", "reject_all": "Shift+X",
             "next": ".", "previous": ","}
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("preannotateFeature")
         self.window = window
@@ -171,7 +171,7 @@ class PreannotateFeature(QObject):
         self.dialog: QDialog | None = None
         self.file_dialog: QFileDialog | None = None
         self.message: QMessageBox | None = None
-        used = {a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
+        used = window.shortcuts_in_use()
 
         def act(text: str, slot, key: str | None = None, tip: str = "", name: str = "") -> QAction:
             a = QAction(text, window, objectName=name)
@@ -230,7 +230,7 @@ class PreannotateFeature(QObject):
         return self.window.project
 
     def _say(self, text: str, ms: int = 6000) -> None:
-        self.window.statusBar().showMessage(text, ms)
+        self.window.show_message(text, ms)
 
     def _show(self, icon: QMessageBox.Icon, text: str) -> None:
         box = QMessageBox(icon, "Suggestions", text, QMessageBox.StandardButton.Ok, self.window)
@@ -243,7 +243,7 @@ class PreannotateFeature(QObject):
         return [s for s in c.sorted_spans() if pa.is_suggestion(s)]
 
     def _current_suggestion(self) -> SpanData | None:
-        sid = self.window.text_view.current_span()
+        sid = self.window.current_span()
         s = self.window.controller.spans.get(sid) if sid is not None else None
         return s if s is not None and pa.is_suggestion(s) else None
 
@@ -339,14 +339,14 @@ class PreannotateFeature(QObject):
     def _ran(self, report: pa.RunReport) -> None:
         self._refresh_current()
         if report.documents == 1 and self.window.current_document_id is not None:
-            self.window.doc_model.refresh_row(self.window.current_document_id)
+            self.window.refresh_documents([self.window.current_document_id])
         else:
-            self.window.doc_model.reload()
+            self.window.refresh_documents()
         text = report.summary()
         if report.suggestions:
             text += ". Y accepts, X rejects the selected one; Shift+Y / Shift+X all in the document."
         self._say(text, 15000)
-        if not self.window.text_view.current_span() and self._suggestions_here():
+        if not self.window.current_span() and self._suggestions_here():
             self._select_next_after(0)
         self.finished.emit(report)
 
@@ -356,7 +356,7 @@ class PreannotateFeature(QObject):
 
     def _cancelled(self) -> None:
         self._refresh_current()
-        self.window.doc_model.reload()
+        self.window.refresh_documents()
         self._say("Cancelled: suggestions stored before you cancelled stay (Reject all removes them).", 10000)
 
     # ------------------------------------------------------------------ review
@@ -380,7 +380,7 @@ class PreannotateFeature(QObject):
 
     def _hint(self) -> None:
         if self._suggestions_here():
-            self._select_next_after(self.window.text_view.selected_range()[0])
+            self._select_next_after(self.window.selection()[0])
             self._say("Selected the next suggestion: Y accepts it, X rejects it.")
         else:
             self._say("No suggestions in this document (Annotate → Suggestions → Run on document).")
@@ -416,19 +416,20 @@ class PreannotateFeature(QObject):
             self._say("No suggestions in this document.")
             return
         ids = [s.id for s in spans]
-        cur = self.window.text_view.current_span()
+        cur = self.window.current_span()
         if cur in ids:
             i = ids.index(cur) + delta
         else:
-            pos = self.window.text_view.selected_range()[0]
+            pos = self.window.selection()[0]
             after = [i for i, s in enumerate(spans) if s.start >= pos]
             i = (after[0] if after else 0) if delta > 0 else ((after[0] - 1) if after else len(ids) - 1)
         self.window.select_span(ids[i % len(ids)], scroll=True)
 
     # ------------------------------------------------------------------ tag all matches
     def ask_tag_all(self) -> None:
-        start, end = self.window.text_view.selected_range()
-        query = self.window.text_view.text()[start:end].strip() if end > start else ""
+        start, end = self.window.selection()
+        doc = self.window.controller.document
+        query = doc.text[start:end].strip() if end > start and doc is not None else ""
         labels = [lab for lab in self.window.controller.span_labels()]
         dlg = TagAllDialog(self.project, labels, self.window, query=query)
         dlg.tagRequested.connect(self.tag_all)

@@ -14,7 +14,7 @@ window's undo stack calling :mod:`annotator.services.review`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -166,8 +166,12 @@ class ReviewWindow(QMainWindow):
         tb = self.addToolBar("Review")
         tb.setObjectName("reviewToolBar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # the toolbar says "Undo"/"Redo" (the stack's own actions say "Undo Accept version 1 …", which a
+        # toolbar button cuts to "Un…e)"); what would be undone is the button's tooltip
+        self.undo_button_action = _TwinAction(self.session, True, self, "reviewUndoButton")
+        self.redo_button_action = _TwinAction(self.session, False, self, "reviewRedoButton")
         tb.addActions([self.prev_action, self.next_action, self.accept_agreed_action, self.reject_action,
-                       self.edit_action, self.done_action, undo, redo])
+                       self.edit_action, self.done_action, self.undo_button_action, self.redo_button_action])
 
     # ------------------------------------------------------------------ queue
     def threshold_value(self) -> str:
@@ -465,3 +469,21 @@ class ReviewWindow(QMainWindow):
         if self.task is not None:
             self.task.cancel()
         super().closeEvent(e)
+
+
+class _TwinAction(QAction):
+    """"Undo" or "Redo" for a toolbar: the undo stack's own actions name the command ("Undo Accept
+    version 1 …"), which a toolbar button cuts to "Un…e)". The command's text is the tooltip."""
+
+    def __init__(self, session: EditSession, undo: bool, parent: QObject, name: str) -> None:
+        super().__init__("Undo" if undo else "Redo", parent, objectName=name)
+        self._keys = "Ctrl+Z" if undo else "Ctrl+Shift+Z"
+        stack = session.undo_stack
+        self.triggered.connect(session.undo if undo else session.redo)  # checked: never another writer's row
+        (stack.canUndoChanged if undo else stack.canRedoChanged).connect(self.setEnabled)
+        (stack.undoTextChanged if undo else stack.redoTextChanged).connect(self.describe)
+        self.setEnabled(stack.canUndo() if undo else stack.canRedo())
+        self.describe(stack.undoText() if undo else stack.redoText())
+
+    def describe(self, command: str) -> None:
+        self.setToolTip(f"{self.text()} {command} ({self._keys})".replace("  ", " "))

@@ -158,7 +158,7 @@ def _run(tmp: Path, r: Runner, out: Callable[[str], None]) -> int:
             about = window.findChild(QAction, "actionAbout")
             check(about is not None, "no Help → About action")
             about.trigger()
-            dialog = getattr(window, "about_dialog", None)
+            dialog = window.feature("about_dialog")
             check(dialog is not None and wait_until(app, dialog.isVisible, 10), "the About dialog did not open")
             check(dialog.info["annotator"] == annotator_version(), "About shows the wrong version")
             check(dialog.info["Project"] == str(project.path), "About shows the wrong project path")

@@ -778,7 +778,7 @@ def _svg_intervals(rows_: list[tuple[str, Result, Interval | None]], width: int 
     e = html.escape
     lows = [iv.low for _n, v, iv in rows_ if iv is not None] + [v.value for _n, v, _iv in rows_ if v.defined]
     lo = min([0.0] + lows)
-    left, right, rh = 230, 16, 24
+    left, right, rh = int(min(340, max(230, 6.6 * max((len(n) for n, _v, _i in rows_), default=0) + 12))), 16, 24
     h = rh * len(rows_) + 30
     sx = lambda x: left + (x - lo) / (1.0 - lo) * (width - left - right)  # noqa: E731
     out = [f"<svg class='chart' viewBox='0 0 {width} {h}' width='{width}' height='{h}' role='img' "
@@ -1273,3 +1273,72 @@ def gold_table(rep: GoldReport) -> str:
             s = p.scores[None]
             lines.append(f"  {p.bucket:<16} {_fmt(s.f1):>9}  ({s.documents} documents)")
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------- confusion drill-down
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One aligned pair of spans behind a confusion-matrix cell."""
+
+    document_id: int
+    title: str
+    a: str
+    b: str
+    span_a: tuple[int, int, str] | None
+    span_b: tuple[int, int, str] | None
+    kind: str
+    text_a: str
+    text_b: str
+
+
+def confusion_cases(project: Project, report: AgreementReport, label_a: str, label_b: str,
+                    pair: tuple[str, str] | None = None, limit: int = 500) -> list[Case]:
+    """The spans behind the confusion cell (``label_a`` of the first annotator, ``label_b`` of the second;
+    ``(not annotated)`` for a span the other did not mark), on the documents the report counted. With
+    ``pair`` None every pair is searched in both directions, as the all-pairs matrix counts them."""
+    if report.layer == "stance":
+        return _stance_cases(project, report, label_a, label_b, pair, limit)
+    pairs = [pair] if pair is not None else report.pairs() + [(b, a) for a, b in report.pairs()]
+    labs = {lab.id: lab.name for lab in project.labels(Layer(report.layer))}
+    ann = {a.name: a.id for a in project.annotators()}
+    out: list[Case] = []
+    counted = {p: {d for d, _v in lst} for p, lst in report.pair_documents.items()}
+    for doc_id in sorted(set().union(*counted.values()) if counted else set()):
+        spans = [s for s in project.spans(doc_id) if s.label_id in labs and str(s.origin) not in SUGGESTION_ORIGINS]
+        doc = None
+        for a, b in pairs:
+            if doc_id not in counted.get((a, b), counted.get((b, a), set())):
+                continue
+            sa = [(s.start, s.end, labs[s.label_id]) for s in spans if s.annotator_id == ann.get(a)]
+            sb = [(s.start, s.end, labs[s.label_id]) for s in spans if s.annotator_id == ann.get(b)]
+            for i, j, kind in align(sa, sb):
+                la = sa[i][2] if i is not None else NOT_ANNOTATED
+                lb = sb[j][2] if j is not None else NOT_ANNOTATED
+                if (la, lb) != (label_a, label_b):
+                    continue
+                doc = doc or project.document(doc_id)
+                x = sa[i] if i is not None else None
+                y = sb[j] if j is not None else None
+                out.append(Case(doc_id, doc.title, a, b, x, y, kind, doc.text[x[0]:x[1]] if x else "",
+                                doc.text[y[0]:y[1]] if y else ""))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def _stance_cases(project: Project, report: AgreementReport, label_a: str, label_b: str,
+                  pair: tuple[str, str] | None, limit: int) -> list[Case]:
+    pairs = [pair] if pair is not None else report.pairs() + [(b, a) for a, b in report.pairs()]
+    ann = {a.name: a.id for a in project.annotators()}
+    out = []
+    for r in report.document_rows:
+        labels = {dl.annotator_id: project.label(dl.label_id).name for dl in project.document_labels(r.document_id)}
+        for a, b in pairs:
+            if a not in r.annotators or b not in r.annotators:
+                continue
+            la, lb = labels.get(ann[a], NOT_ANNOTATED), labels.get(ann[b], NOT_ANNOTATED)
+            if (la, lb) == (label_a, label_b):
+                out.append(Case(r.document_id, r.title, a, b, None, None, "agree" if la == lb else "label", la, lb))
+                if len(out) >= limit:
+                    return out
+    return out

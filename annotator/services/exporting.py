@@ -20,7 +20,6 @@ CSV, native JSONL). See docs/formats.md for every rule.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import os
 import random
 import shutil
@@ -37,15 +36,14 @@ from sqlalchemy import select
 from annotator.core import private_files
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Layer, Role, Status
-from annotator.formats import REGISTRY
+from annotator.formats.registry import INTERCHANGE, REGISTRY, load
 from annotator.formats._interchange import Interchange
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
 from annotator.storage.project import DL, D, R, S, ST
 
-FORMAT_MODULES = ("spacy_docbin", "prodigy", "doccano", "conll", "brat", "spans_csv", "native")
-ALIASES = {"csv": "spans_csv"}
+ALIASES = {f.name: f.key for f in INTERCHANGE if f.name != f.key}  # the CSV of spans registers as "spans_csv"
 SPLIT_NAMES = ("train", "dev", "test")
 BATCH = 500
 SUGGESTION_ORIGINS = ("pattern", "model")  # = annotator.services.preannotate.SUGGESTION_ORIGINS
@@ -62,12 +60,7 @@ class OutputExists(ExportError):
 
 
 def load_formats() -> dict[str, Interchange]:
-    for mod in FORMAT_MODULES:
-        try:
-            importlib.import_module(f"annotator.formats.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"annotator.formats.{mod}":
-                raise
+    load(tuple(f.module for f in INTERCHANGE))
     return {k: v.writer for k, v in REGISTRY.items() if isinstance(v.writer, Interchange)}
 
 

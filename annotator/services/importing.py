@@ -397,12 +397,15 @@ class PreviewItem:
 
 def preview_paths(paths: Sequence[str | Path], *, fmt: str | None = None, text_column: str | None = None,
                   keep_boilerplate: bool = False, max_bytes: int = MAX_BYTES, limit: int = 200,
-                  cancelled: Callable[[], bool] | None = None) -> tuple[list[PreviewItem], list[InputError]]:
+                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+                  ) -> tuple[list[PreviewItem], list[InputError]]:
     """Read (never store) up to ``limit`` documents: title, outlet, date, byline and the cut lines
     that an import with the same options would give (File → Import's preview, ``--preview``)."""
     files, errors = expand_paths(paths)
     items: list[PreviewItem] = []
-    for f in files:
+    for k, f in enumerate(files):
+        if progress:
+            progress(k, len(files), str(f))
         try:
             r = reader_for(f, fmt)
         except InputError as e:

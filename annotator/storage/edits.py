@@ -16,13 +16,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from annotator.core.changes import Change, Edit, ReviewState, SettingRow, StatusRow
 from annotator.core.claim_matching import ClaimLinkData, LinkKind, LinkOrigin, StoryData
-from annotator.core.errors import ProjectError
+from annotator.core.errors import ProjectError, SpanError
 from annotator.core.model import (
     CLAIMANT,
     DocumentLabelData,
@@ -34,6 +35,7 @@ from annotator.core.model import (
 )
 from annotator.storage.tables import (
     ClaimLink as ClaimLinkT,
+    Document as DocumentT,
     DocumentLabel as DocumentLabelT,
     DocumentStatus as DocumentStatusT,
     Label as LabelT,
@@ -45,8 +47,14 @@ from annotator.storage.tables import (
     StoryDocument as StoryDocumentT,
 )
 
-if TYPE_CHECKING:
-    from annotator.storage.project import Project
+
+
+class Project(Protocol):
+    """What the edits need of a project (``annotator.storage.Project``): its transactions."""
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+    def write(self) -> AbstractContextManager[Connection]: ...
+
 
 S = SpanT.__table__
 R = RelationT.__table__
@@ -58,6 +66,26 @@ SE = SettingT.__table__
 STY = StoryT.__table__
 SD = StoryDocumentT.__table__
 L = LabelT.__table__
+D = DocumentT.__table__
+
+
+def check_span(c: Connection, document_id: int, label_id: int, start: int, end: int) -> None:
+    """Refuse a span outside the text, over white space only, or with a document label."""
+    # Only the covered characters travel: substr() and length() count code points on both
+    # SQLite and PostgreSQL, so a 1 MB document is not read back for every edit.
+    length = c.execute(select(func.length(D.c.text)).where(D.c.id == document_id)).scalar()
+    if length is None:
+        raise SpanError(f"no document with id {document_id}")
+    if not 0 <= start < end <= length:
+        raise SpanError(f"span [{start}, {end}) is empty or outside the text (length {length})")
+    covered = c.execute(select(func.substr(D.c.text, start + 1, end - start)).where(D.c.id == document_id)).scalar()
+    if not covered or not covered.strip():
+        raise SpanError("a span must cover some text, not only white space")
+    lab = c.execute(select(L.c.layer).where(L.c.id == label_id)).first()
+    if lab is None:
+        raise SpanError(f"no label with id {label_id}")
+    if lab.layer == str(Layer.DOCUMENT):
+        raise SpanError("document labels are not span labels")
 
 
 class ConflictError(ProjectError):
@@ -227,7 +255,7 @@ def apply_in(project: Project, c: Connection, change: Change) -> Change:
         if a is None:
             spans.append(e)
             continue
-        project._check_span(c, a.document_id, a.label_id, a.start, a.end)
+        check_span(c, a.document_id, a.label_id, a.start, a.end)
         values = dict(document_id=a.document_id, annotator_id=a.annotator_id, label_id=a.label_id, start=a.start,
                       end=a.end, attrs=a.attrs, origin=str(a.origin), updated_at=now)
         if e.before is None:
@@ -413,8 +441,6 @@ def update_span(project: Project, span_id: int, *, label_id: int | None = None,
             rels = [relation_row(x) for x in c.execute(select(R).where(R.c.head_span_id == span_id,
                                                                        R.c.kind == CLAIMANT))]
             ch = replace(ch, relations=tuple(Edit(x, None) for x in rels))
-        if (after.start, after.end) != (before.start, before.end) and new_layer == str(Layer.ENTITY):
-            pass  # a claimant entity that moves stays the claimant: the relation names the span
         return ch if ch.empty else replace(ch, statuses=touch_status(c, before.document_id, before.annotator_id))
     return run(project, build)
 
@@ -492,6 +518,28 @@ def review_states(project: Project, document_ids: Sequence[int]) -> dict[int, di
     return out
 
 
+def all_review_states(project: Project) -> dict[int, dict[str, Any]]:
+    with project.read() as c:
+        return {r.document_id: dict(r.data) for r in c.execute(select(RV.c.document_id, RV.c.data))}
+
+
+def replace_review_states(project: Project, states: dict[int, dict[str, Any]], *,
+                          conn: Connection | None = None) -> None:
+    """Every document's review record becomes ``states`` (a merged bundle of the adjudicated set);
+    ``conn``: an open write transaction to do it in."""
+    def run_(c: Connection) -> None:
+        c.execute(delete(RV))
+        now = time.time()
+        rows = [dict(document_id=d, data=v, updated_at=now) for d, v in sorted(states.items()) if v]
+        if rows:
+            c.execute(insert(RV), rows)
+    if conn is not None:
+        run_(conn)
+    else:
+        with project.write() as c:
+            run_(c)
+
+
 def setting_edit(c: Connection, key: str, value: Any) -> tuple[Edit[SettingRow], ...]:
     r = c.execute(select(SE.c.value).where(SE.c.key == key)).first()
     before = None if r is None else SettingRow(key, r.value)
@@ -499,6 +547,3 @@ def setting_edit(c: Connection, key: str, value: Any) -> tuple[Edit[SettingRow],
     return () if before == after else (Edit(before, after),)
 
 
-def count(c: Connection, table: str) -> int:
-    t = {"span": S, "relation": R, "claim_link": CL}[table]
-    return c.execute(select(func.count()).select_from(t)).scalar_one()

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from annotator.core.changes import Change, Edit
-from annotator.core.errors import ProjectError, SpanError
+from annotator.core.errors import ProjectError
 from annotator.core.model import (
     GOLD_ANNOTATOR,
     Annotator,
@@ -422,21 +422,7 @@ class Project:
         return _span(row)
 
     def _check_span(self, c: Connection, document_id: int, label_id: int, start: int, end: int) -> None:
-        # Only the covered characters travel: substr() and length() count code points on both
-        # SQLite and PostgreSQL, so a 1 MB document is not read back for every edit.
-        length = c.execute(select(func.length(D.c.text)).where(D.c.id == document_id)).scalar()
-        if length is None:
-            raise SpanError(f"no document with id {document_id}")
-        if not 0 <= start < end <= length:
-            raise SpanError(f"span [{start}, {end}) is empty or outside the text (length {length})")
-        covered = c.execute(select(func.substr(D.c.text, start + 1, end - start)).where(D.c.id == document_id)).scalar()
-        if not covered or not covered.strip():
-            raise SpanError("a span must cover some text, not only white space")
-        lab = c.execute(select(L.c.layer).where(L.c.id == label_id)).first()
-        if lab is None:
-            raise SpanError(f"no label with id {label_id}")
-        if lab.layer == str(Layer.DOCUMENT):
-            raise SpanError("document labels are not span labels")
+        edits.check_span(c, document_id, label_id, start, end)
 
     # Edits go through typed changes (annotator.storage.edits): each returns a Change that the
     # caller can undo with ``apply(change.inverse())``. The methods below are the plain-value forms

@@ -110,3 +110,24 @@ def test_no_interval_for_one_document_or_mostly_undefined():
     iv = bs.bootstrap(X, bs.alpha_from_sums, resamples=200)
     assert iv is None or iv.valid < 200
     assert bs.bootstrap(X, bs.alpha_from_sums, resamples=0) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000))
+def test_unitizing_features_of_many_documents_are_each_documents_own(seed):
+    """Computed on all documents at once, each row equals that document's features alone."""
+    rng = random.Random(seed)
+    docs = []
+    for _ in range(rng.randint(1, 5)):
+        length = rng.randint(5, 60)
+        units = []
+        for r in range(3):
+            for _ in range(rng.randint(0, 4)):
+                s = rng.randint(0, length - 1)
+                units.append((r, s, rng.randint(s + 1, min(length, s + 9)), rng.choice("ab")))
+        docs.append((units, length))
+    X, stat = bs.unitizing_features(docs, 3, ["a", "b"])
+    for d, doc in enumerate(docs):
+        ref = unitizing_alpha(doc[0], 3, doc[1], categories=["a", "b"]).alpha
+        got = stat(X[[d]])[0]
+        assert (np.isnan(got) and not ref.defined) or got == pytest.approx(ref.value, abs=1e-9)

@@ -50,6 +50,27 @@ def test_agreement_formats(cli, sample_path, tmp_path):
     assert text.startswith("<!doctype html>") and "claim stance" in text and "Span F1 (overlap)" in text
 
 
+def test_all_layers_intervals_and_gold(cli, sample_path, tmp_path):
+    out = tmp_path / "all.html"
+    r = cli("agreement", "-p", sample_path, "--layer", "all", "--format", "html", "-o", out, env_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    for layer in ("entity", "claim", "stance"):
+        assert f"Layer “{layer}”" in text
+    assert "Gwet's AC1" in text and "<svg" in text
+    r = cli("agreement", "-p", sample_path, "--layer", "all", "--format", "json", "--resamples", "200",
+            "--seed", "4", env_dir=tmp_path)
+    data = json.loads(r.stdout)
+    assert [x["layer"] for x in data["layers"]] == ["entity", "claim", "stance"]
+    assert data["layers"][0]["bootstrap"] == {"resamples": 200, "seed": 4, "level": 0.95, "unit": "documents",
+                                              "thresholds": [0.667, 0.8]}
+    r = cli("agreement", "-p", sample_path, "--format", "csv", env_dir=tmp_path)
+    assert "ci_low" in r.stdout.splitlines()[0]
+    r = cli("agreement", "-p", sample_path, "--against-gold", env_dir=tmp_path)
+    assert r.returncode == 0 and "no gold set yet" in r.stdout
+    assert cli("agreement", "-p", sample_path, "--resamples", "-1", env_dir=tmp_path).returncode == 2
+
+
 def test_agreement_errors(cli, sample_path, tmp_path):
     assert cli("agreement", "-p", sample_path, "--layer", "relation", env_dir=tmp_path).returncode == 2
     r = cli("agreement", "-p", tmp_path / "missing.annotator", env_dir=tmp_path)

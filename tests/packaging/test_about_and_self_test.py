@@ -25,8 +25,8 @@ def open_about(qtbot, project):
     (action,) = [a for a in help_menu.actions() if a.objectName() == "actionAbout"]
     assert action.text() == "&About Annotator"
     action.trigger()
-    qtbot.waitUntil(lambda: getattr(w, "about_dialog", None) is not None and w.about_dialog.isVisible())
-    return w, w.about_dialog
+    qtbot.waitUntil(lambda: w.feature("about_dialog") is not None and w.feature("about_dialog").isVisible())
+    return w, w.feature("about_dialog")
 
 
 def test_about_shows_versions_and_project_path(qtbot, sample_project):

@@ -36,18 +36,18 @@ def test_a_project_from_nothing_gets_a_lead_who_reviews(qtbot, open_window, cli,
         p.add_span(1, a.id, p.label_by_name("GPE").id, 0, 8)
         p.set_status(1, a.id, Status.DONE)
     alice = open_window(p, "alice")
-    assert not alice.review_feature.action.isEnabled() and not alice.agreement_feature.action.isEnabled()
+    assert not alice.feature("review").action.isEnabled() and not alice.feature("agreement").action.isEnabled()
     alice.close()
 
     w = open_window(p, "dana")
     assert w.annotator.role == Role.LEAD
-    assert w.review_feature.action.isEnabled() and w.agreement_feature.action.isEnabled()
+    assert w.feature("review").action.isEnabled() and w.feature("agreement").action.isEnabled()
     qtbot.keyClick(w, Qt.Key.Key_R, CTRL_SHIFT)
-    review = w.review_feature.review
+    review = w.feature("review").review
     assert review is not None and review.isVisible()
     review.close()
     qtbot.keyClick(w, Qt.Key.Key_A, CTRL_SHIFT)
-    dash = w.agreement_feature.dashboard
+    dash = w.feature("agreement").dashboard
     assert dash is not None and dash.isVisible()
     qtbot.waitUntil(lambda: dash.report is not None and dash.task is None, timeout=20000)
     assert dash.report.annotators == ["alice", "bo"], "the lead did no work: not counted"
@@ -58,18 +58,18 @@ def test_who_creates_a_project_leads_it(qtbot, open_window, project):
     assert [a for a in project.annotators() if a.role == Role.LEAD] == []
     w = open_window(project, "erin")
     assert w.annotator.role == Role.LEAD and project.annotator("erin").role == Role.LEAD
-    assert w.review_feature.action.isEnabled() and w.agreement_feature.action.isEnabled()
+    assert w.feature("review").action.isEnabled() and w.feature("agreement").action.isEnabled()
     w.close()
     frank = open_window(project, "frank")
     assert frank.annotator.role == Role.ANNOTATOR, "the project has its lead: the next person annotates"
-    assert not frank.review_feature.action.isEnabled()
+    assert not frank.feature("review").action.isEnabled()
 
 
 def test_annotators_dialog(qtbot, open_window, project):
     w = open_window(project, "erin")  # erin creates the project: its lead
     project.ensure_annotator("frank")
     w.menu("&Project").actions()[0].trigger()
-    dlg = w.annotators_feature.dialog
+    dlg = w.feature("annotators").dialog
     assert dlg.isVisible() and dlg.table.rowCount() == 2
     # add a person
     qtbot.keyClicks(dlg.new_name, "gus")
@@ -87,6 +87,6 @@ def test_annotators_dialog(qtbot, open_window, project):
     assert project.annotator("frank").role == Role.LEAD and dlg.error.text() == ""
     dlg.combos["erin"].setCurrentIndex(dlg.combos["erin"].findData("annotator"))
     assert project.annotator("erin").role == Role.ANNOTATOR and w.annotator.role == Role.ANNOTATOR
-    assert not w.review_feature.action.isEnabled() and not w.agreement_feature.action.isEnabled()
+    assert not w.feature("review").action.isEnabled() and not w.feature("agreement").action.isEnabled()
     assert not dlg.combos["frank"].isEnabled() and not dlg.add_button.isEnabled(), "only a lead changes roles"
     dlg.grab().save(str(project.path.parent / "annotators.png"))

@@ -11,7 +11,7 @@ from spacy.tokens import DocBin
 def _dialog(qtbot, open_window, project):
     w = open_window(project, "alice")
     qtbot.keyClick(w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dlg = w.export_feature.dialog
+    dlg = w.feature("export").dialog
     assert dlg is not None
     qtbot.waitExposed(dlg)
     return w, dlg
@@ -19,7 +19,7 @@ def _dialog(qtbot, open_window, project):
 
 def test_export_from_the_file_menu(qtbot, open_window, sample_project, tmp_path):
     w, dlg = _dialog(qtbot, open_window, sample_project)
-    assert w.export_feature.action in w.menu("&File").actions()
+    assert w.feature("export").action in w.menu("&File").actions()
     assert dlg.annotator.currentText() == "alice"  # the person at the keyboard
     out = tmp_path / "merged"
     dlg.merged.click()

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import orjson
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
 from annotator.services.importing import BATCH
 
 
 def _pick(qtbot, w, path):
-    feature = w.import_feature
+    feature = w.feature("import")
     qtbot.waitUntil(lambda: feature.dialog is not None and feature.dialog.isVisible())
     dlg = feature.dialog
     assert isinstance(dlg, QFileDialog)
     dlg.selectFile(str(path))
     dlg.accept()
+    # the preview (titles found, boilerplate to leave out), then Import
+    qtbot.waitUntil(lambda: feature.preview is not None and feature.preview.isVisible(), timeout=20000)
+    feature.preview.findChild(QPushButton, "importButton").click()
 
 
 def _message(qtbot, w, timeout=20000):
-    feature = w.import_feature
+    feature = w.feature("import")
     qtbot.waitUntil(lambda: feature.message is not None and feature.message.isVisible(), timeout=timeout)
     box = feature.message
     text = box.text()
@@ -39,7 +42,7 @@ def test_import_a_folder_from_the_file_menu(qtbot, tmp_path, project, open_windo
     i = file_menu.index("Import &articles…")  # after New/Open project and a separator
     assert file_menu[i:i + 2] == ["Import &articles…", "Import articles from &folder…"]
     qtbot.keyClick(w, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert w.import_feature.dialog.fileMode() == QFileDialog.FileMode.Directory
+    assert w.feature("import").dialog.fileMode() == QFileDialog.FileMode.Directory
     _pick(qtbot, w, folder)
     box, text = _message(qtbot, w)
     box.grab().save(str(tmp_path / "import_message.png"))
@@ -54,7 +57,7 @@ def test_import_a_folder_from_the_file_menu(qtbot, tmp_path, project, open_windo
     first = project.document(w.doc_model.index(0).data(w.doc_model.DocumentIdRole))
     assert "\r" not in first.text and first.published == "2025-03-04" and first.source == "Northwire"
     # the same files again: nothing new
-    w.import_feature.import_paths([str(folder / "b.jsonl")])
+    w.feature("import").import_paths([str(folder / "b.jsonl")])
     box, text = _message(qtbot, w)
     assert text.startswith("0 documents imported, 2 already in the project")
     box.accept()
@@ -67,8 +70,8 @@ def test_cancel_keeps_only_whole_batches(qtbot, tmp_path, project, open_window):
     big.write_bytes(b"\n".join(orjson.dumps({"text": t}) for t in texts))
     w = open_window(project, "alice")
     seen: list[int] = []
-    w.import_feature.import_paths([str(big)])
-    task = w.import_feature.task
+    w.feature("import").import_paths([str(big)])
+    task = w.feature("import").task
     task.signals.progress.connect(lambda done, total, msg: seen.append(done))
     # the user waits for the progress dialog and presses Escape once the first batch is in
     qtbot.waitUntil(lambda: project.count_documents() >= BATCH, timeout=30000)

@@ -13,7 +13,7 @@ def _menu_texts(w):
 
 
 def _pick(qtbot, w, path):
-    feature = w.merge_feature
+    feature = w.feature("merge")
     qtbot.waitUntil(lambda: feature.dialog is not None and feature.dialog.isVisible())
     dlg = feature.dialog
     assert isinstance(dlg, QFileDialog)
@@ -22,7 +22,7 @@ def _pick(qtbot, w, path):
 
 
 def _message(qtbot, w):
-    feature = w.merge_feature
+    feature = w.feature("merge")
     qtbot.waitUntil(lambda: feature.message is not None and feature.message.isVisible(), timeout=20000)
     box = feature.message
     text = box.text()
@@ -37,7 +37,7 @@ def test_export_then_import_through_the_file_menu(qtbot, tmp_path, sample_projec
     laptop.show()
     assert "&Import annotator work…" in _menu_texts(laptop) and "&Export my work…" in _menu_texts(laptop)
     out = tmp_path / "alice.annbundle"
-    laptop.merge_feature.export_action.trigger()
+    laptop.feature("merge").export_action.trigger()
     _pick(qtbot, laptop, out)
     _, text = _message(qtbot, laptop)
     assert "alice's work on" in text and "with texts" in text
@@ -50,7 +50,7 @@ def test_export_then_import_through_the_file_menu(qtbot, tmp_path, sample_projec
     w = MainWindow(master, lead)
     qtbot.addWidget(w)
     w.show()
-    w.merge_feature.import_action.trigger()
+    w.feature("merge").import_action.trigger()
     _pick(qtbot, w, out)
     box, text = _message(qtbot, w)
     box.grab().save(str(tmp_path / "merge_message.png"))
@@ -59,7 +59,7 @@ def test_export_then_import_through_the_file_menu(qtbot, tmp_path, sample_projec
     assert master.span_count(master.annotator("alice").id) == sample_project.span_count(alice.id)
 
     # again: nothing changes, and the window says so
-    w.merge_feature.import_files([str(out)])
+    w.feature("merge").import_files([str(out)])
     _, text = _message(qtbot, w)
     assert "already merged, nothing changed" in text
     w.close()
@@ -72,8 +72,32 @@ def test_import_of_a_damaged_file_says_why(qtbot, tmp_path, sample_project):
     w = MainWindow(sample_project, sample_project.annotator("lead"))
     qtbot.addWidget(w)
     w.show()
-    w.merge_feature.import_files([str(bad)])
+    w.feature("merge").import_files([str(bad)])
     box, text = _message(qtbot, w)
     assert "bad.annbundle: not an annotator bundle" in text
     assert box.icon() == QMessageBox.Icon.Warning
+    w.close()
+
+
+def test_a_lead_exports_review_decisions_and_an_annotator_cannot(qtbot, tmp_path, sample_project):
+    from annotator.services import review as rv
+
+    p = sample_project
+    rev = rv.review_document(p, 1)
+    rv.reject(p, 1, rev.disagreements[0], "lead")
+    alice = MainWindow(p, p.annotator("alice"))
+    qtbot.addWidget(alice)
+    assert not alice.feature("merge").export_review_action.isEnabled()
+    alice.close()
+    w = MainWindow(p, p.annotator("lead"))
+    qtbot.addWidget(w)
+    w.show()
+    assert "Export &review decisions…" in _menu_texts(w) and w.feature("merge").export_review_action.isEnabled()
+    out = tmp_path / "gold.annbundle"
+    w.feature("merge").export_review_action.trigger()
+    _pick(qtbot, w, out)
+    _, text = _message(qtbot, w)
+    assert "gold's work" in text and "1 review records" in text
+    b = read_bundle(out)
+    assert b.annotator == "gold" and b.review[p.document(1).content_hash]["rejected"] == [rev.disagreements[0].key()]
     w.close()

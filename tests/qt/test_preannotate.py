@@ -31,17 +31,17 @@ def _activate(qtbot, w):
 
 
 def _load(qtbot, w, path):
-    w.preannotate.load_action.trigger()
-    dlg = w.preannotate.file_dialog
+    w.feature("preannotate").load_action.trigger()
+    dlg = w.feature("preannotate").file_dialog
     assert isinstance(dlg, QFileDialog) and dlg.isVisible()
-    with qtbot.waitSignal(w.preannotate.rulesLoaded):
+    with qtbot.waitSignal(w.feature("preannotate").rulesLoaded):
         dlg.selectFile(str(path))
         dlg.accept()
     _activate(qtbot, w)
 
 
 def _run_here(qtbot, w):
-    with qtbot.waitSignal(w.preannotate.finished, timeout=20000) as sig:
+    with qtbot.waitSignal(w.feature("preannotate").finished, timeout=20000) as sig:
         qtbot.keyClick(w.text_view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     return sig.args[0]
 
@@ -135,12 +135,12 @@ def test_unknown_label_in_a_pattern_file_is_reported(qtbot, sample_project, open
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"label": "FOOD", "pattern": "pizza"}\n', encoding="utf-8")
     w = open_window(sample_project, "dana")
-    w.preannotate.load_action.trigger()
-    w.preannotate.file_dialog.selectFile(str(bad))
-    w.preannotate.file_dialog.accept()
-    box = w.preannotate.message
+    w.feature("preannotate").load_action.trigger()
+    w.feature("preannotate").file_dialog.selectFile(str(bad))
+    w.feature("preannotate").file_dialog.accept()
+    box = w.feature("preannotate").message
     assert isinstance(box, QMessageBox) and "unknown label FOOD" in box.text()
-    assert w.preannotate.rules == []
+    assert w.feature("preannotate").rules == []
     box.accept()
 
 
@@ -151,13 +151,13 @@ def test_run_on_project_and_accept_all_in_project(qtbot, sample_project, open_wi
     w = open_window(p, "dana")
     dana = p.annotator("dana")
     _load(qtbot, w, f)
-    with qtbot.waitSignal(w.preannotate.finished, timeout=20000) as sig:
-        w.preannotate.run_all_action.trigger()
+    with qtbot.waitSignal(w.feature("preannotate").finished, timeout=20000) as sig:
+        w.feature("preannotate").run_all_action.trigger()
     _activate(qtbot, w)
     assert sig.args[0].documents == len(p.document_ids())
     total = len(pa.suggestions(p, dana.id))
     assert total == sig.args[0].suggestions and len({s.document_id for s in pa.suggestions(p, dana.id)}) > 1
-    w.preannotate.accept_project_action.trigger()
+    w.feature("preannotate").accept_project_action.trigger()
     assert pa.suggestions(p, dana.id) == []
     assert p.span_count(dana.id) == total
     qtbot.keyClick(w.text_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -173,7 +173,7 @@ def test_tag_all_matches_of_a_recurring_claim(qtbot, sample_project, open_window
     s = text.index(phrase)
     mouse_select(qtbot, w.text_view, s, s + len(phrase))
     qtbot.keyClick(w.text_view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dlg = w.preannotate.dialog
+    dlg = w.feature("preannotate").dialog
     assert dlg.query.text() == phrase and dlg.label.currentData() == "CLAIM"
     qtbot.waitUntil(lambda: dlg.results.count() > 0, timeout=20000)
     expected = pa.find_matches(p, phrase)
@@ -219,10 +219,10 @@ def test_cancel_a_project_run_keeps_whole_batches(qtbot, sample_project, open_wi
         return real(self, texts)
 
     monkeypatch.setattr(pa.Suggester, "suggest", slow)
-    w.preannotate.run_all_action.trigger()
+    w.feature("preannotate").run_all_action.trigger()
     qtbot.waitUntil(entered.is_set, timeout=20000)  # the task starts on the next event-loop turn
     [dlg] = [d for d in w.findChildren(QProgressDialog)]
-    with qtbot.waitSignal(w.preannotate.task.signals.cancelled, timeout=20000):
+    with qtbot.waitSignal(w.feature("preannotate").task.signals.cancelled, timeout=20000):
         dlg.findChild(QPushButton).click()  # its Cancel button
         go.set()
     _activate(qtbot, w)
@@ -240,8 +240,8 @@ def test_suggestions_from_a_spacy_pipeline_folder(qtbot, sample_project, open_wi
     nlp.to_disk(tmp_path / "pipe")
     p = sample_project
     w = open_window(p, "dana")
-    w.preannotate.model_action.trigger()
-    dlg = w.preannotate.dialog
+    w.feature("preannotate").model_action.trigger()
+    dlg = w.feature("preannotate").dialog
     assert dlg.isVisible()
     dlg.setTextValue(str(tmp_path / "pipe"))
     dlg.accept()

@@ -13,14 +13,19 @@ def _menu_texts(w):
 def test_new_then_open_project(qtbot, open_window, sample_project, tmp_path):
     w = open_window(sample_project, "alice")
     assert _menu_texts(w)[:3] == ["&New project…", "&Open project…", "Open &server project…"]
-    feat = w.projects_feature
+    feat = w.feature("projects")
     feat.new_action.trigger()
     dlg = feat.dialog
     assert dlg.isVisible()
     dlg.selectFile(str(tmp_path / "fresh"))
     dlg.accept()
+    # then its stance target (empty: the sample's target is not offered)
+    qtbot.waitUntil(lambda: feat.stance_dialog is not None and feat.stance_dialog.isVisible())
+    assert feat.stance_dialog.textValue() == ""
+    feat.stance_dialog.accept()
     qtbot.waitUntil(lambda: feat.opened is not None, timeout=20000)
     new = feat.opened
+    assert new.project.schema().stance_target == ""
     assert new.project.path == (tmp_path / "fresh.annotator").resolve()
     assert new.annotator.name == "alice" and new.doc_model.total() == 0
     assert new.project.label_by_name("CLAIM", Layer.CLAIM) is not None  # the news schema
@@ -38,7 +43,7 @@ def test_new_then_open_project(qtbot, open_window, sample_project, tmp_path):
 
 def test_open_errors_are_explained(qtbot, open_window, sample_project, tmp_path):
     w = open_window(sample_project, "alice")
-    feat = w.projects_feature
+    feat = w.feature("projects")
     notes = tmp_path / "notes.annotator"
     notes.write_text("just text")
     feat.open(notes)

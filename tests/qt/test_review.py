@@ -17,8 +17,8 @@ CTRL, SHIFT, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.Shif
 
 def _open_review(qtbot, w):
     qtbot.keyClick(w, Qt.Key.Key_R, CTRL | SHIFT)
-    rw = w.review_feature.review
-    assert rw is not None and w.review_feature.action.isChecked()
+    rw = w.feature("review").review
+    assert rw is not None and w.feature("review").action.isChecked()
     qtbot.waitExposed(rw)
     rw.activateWindow()
     qtbot.waitUntil(lambda: rw.isActiveWindow())
@@ -147,14 +147,14 @@ def test_edit_in_place_and_undo_all(qtbot, open_window, sample_project):
     assert _gold(p, doc) == {}
     # Escape leaves review mode; the View menu action is unchecked again
     _key(qtbot, rw, Qt.Key.Key_Escape)
-    assert not rw.isVisible() and not w.review_feature.action.isChecked()
+    assert not rw.isVisible() and not w.feature("review").action.isChecked()
 
 
 def test_review_mode_is_for_leads_and_annotators_get_their_queue(qtbot, open_window, sample_project):
     p = sample_project
     plan = rv.assign(p, ["alice", "bo"], overlap=0.5, seed=1)
     w = open_window(p, "bo")
-    assert not w.review_feature.action.isEnabled()
+    assert not w.feature("review").action.isEnabled()
     queue = rv.my_queue(p, p.annotator("bo").id)
     todo = [d for d, st in queue if st != Status.DONE]
     assert [d for d, _st in queue] == plan["bo"]

@@ -25,7 +25,7 @@ def _bulletin_claim(p, who):
 
 def _open_stories(qtbot, w):
     w.findChild(QAction, "storiesAction").trigger()
-    view = w.story_view
+    view = w.feature("stories").view
     qtbot.waitExposed(view)
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)

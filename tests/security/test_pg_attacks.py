@@ -331,3 +331,62 @@ def test_lead_does_what_the_docs_say(team):
         c.execute("SELECT last_value FROM span_id_seq")
         c.execute("SELECT value FROM setting WHERE key = 'ui.place.bo'")
         c.execute("DELETE FROM span WHERE annotator_id = %s", (ids["bo"],))
+
+
+# ------------------------------------------------------------------------------- the lead's setup
+@pytest.fixture
+def fresh_team(pg_cluster, pg_database):
+    url = pg_database(owner="lead")
+    with Project.create(url) as lead:
+        seed_sample(lead, with_annotations=False)
+    return url
+
+
+@pytest.mark.subprocess
+def test_team_enable_refuses_a_schema_everyone_may_write(pg_cluster, fresh_team, cli):
+    """PostgreSQL 14 and older let everyone create objects in schema public, which is owned by
+    the server's superuser there: the lead cannot revoke that, so team enable says what to do."""
+    db = postgres.database_name(fresh_team)
+    su = f"host=127.0.0.1 port={pg_cluster.port} dbname={db} user={pg_cluster.superuser}"
+    with psycopg.connect(su, autocommit=True) as c:  # as an old server sets it up
+        c.execute("ALTER SCHEMA public OWNER TO postgres")
+        c.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")
+    r = cli("team", "enable", "--project", fresh_team)
+    assert r.returncode == 3 and "ALTER SCHEMA public OWNER TO lead" in r.stderr and "Traceback" not in r.stderr
+    with psycopg.connect(su, autocommit=True) as c:  # the administrator does what it said
+        c.execute("ALTER SCHEMA public OWNER TO lead")
+    cli("team", "enable", "--project", fresh_team, check=0)
+    cli("team", "add", "alice", "--no-password", "--project", fresh_team, check=0)
+    with psycopg.connect(f"host=127.0.0.1 port={pg_cluster.port} dbname={db} user=alice") as c:
+        with pytest.raises(pgerr.InsufficientPrivilege):
+            c.execute("CREATE TABLE public.annotator_shadow (id int)")
+
+
+@pytest.mark.subprocess
+def test_team_enable_again_closes_what_an_older_version_opened(pg_cluster, fresh_team, cli):
+    """An older version granted SELECT on every sequence and left TEMP to everyone: running
+    'team enable' again after the upgrade (as docs/teams.md says) takes both back."""
+    cli("team", "add", "alice", "--no-password", "--project", fresh_team, check=0)
+    db = postgres.database_name(fresh_team)
+    with Project(fresh_team) as lead, lead.write() as c:
+        group = postgres.team_role(c)
+        c.exec_driver_sql(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{group}"')
+        c.exec_driver_sql(f'GRANT TEMPORARY ON DATABASE "{db}" TO PUBLIC')
+    cli("team", "enable", "--project", fresh_team, check=0)
+    alice = f"host=127.0.0.1 port={pg_cluster.port} dbname={db} user=alice"
+    for sql in ("SELECT last_value FROM span_id_seq", "CREATE TEMP TABLE annotator (id int)"):
+        with psycopg.connect(alice) as c, pytest.raises(pgerr.InsufficientPrivilege):
+            c.execute(sql)
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("name,message", [
+    ("gold", "the project's gold annotator row"),
+    ("lead", "is you, the lead"),
+    ("postgres", "privileged"),
+])
+def test_team_add_refuses_logins_that_would_not_be_plain_annotators(fresh_team, cli, name, message):
+    with Project(fresh_team) as lead:
+        lead.gold()
+    r = cli("team", "add", name, "--no-password", "--project", fresh_team)
+    assert r.returncode == 3 and message in r.stderr, r.stderr

@@ -15,7 +15,7 @@ import pytest
 from annotator.services import recovery
 from annotator.storage import Project
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+pytestmark = [pytest.mark.skipif(os.name != "posix", reason="POSIX file modes"), pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 

@@ -17,6 +17,8 @@ import pytest
 
 from annotator.storage import postgres
 
+pytestmark = pytest.mark.subprocess
+
 
 @pytest.fixture
 def lead_url(pg_cluster, pg_database, cli, tmp_path):

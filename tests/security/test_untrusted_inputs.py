@@ -9,6 +9,7 @@ import pickle
 import pytest
 
 spacy = pytest.importorskip("spacy")
+pytestmark = pytest.mark.subprocess
 
 
 class _Plant:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotator.core.agreement import NOT_ANNOTATED
+from annotator.core.agreement import NOT_ANNOTATED, CodingData
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Layer, NewDocument, Status
 from annotator.services import agreement as ag
@@ -140,6 +140,126 @@ def test_formats_carry_the_same_numbers(sample_project):
             assert row["value"] == "" and row["undefined_reason"] == f.value.reason
         assert int(row["items"]) == f.value.items
     assert any(f.label == ag.CLAIM_STANCE for f in r.figures)
-    html = ag.to_html(r)
-    assert html.count("<tr>") == len(r.figures) + 1 + len(r.document_rows) + 1
     assert "undefined" in ag.to_table(r)
+
+
+def _team(project, docs: int = 12):
+    """alice and bo on ``docs`` documents: bo labels Paris LOC in odd documents and misses Bob in every
+    third; stance NONE except bo's AGAINST on document 1; a lead who annotates nothing; a gold set."""
+    from annotator.core.model import Role
+
+    import_documents(project, [NewDocument(f"Report {i}: Anna met Bob in Paris.") for i in range(docs)])
+    a, b = project.ensure_annotator("alice"), project.ensure_annotator("bo")
+    project.ensure_annotator("lena", Role.LEAD)
+    gold = project.gold()
+    lab = {n: project.label_by_name(n).id for n in ("PERSON", "GPE", "LOC")}
+    none = project.label_by_name("NONE", Layer.DOCUMENT).id
+    against = project.label_by_name("AGAINST", Layer.DOCUMENT).id
+    for d in range(1, docs + 1):
+        off = len(f"Report {d - 1}: ")
+        for who in (a, b, gold):
+            project.add_span(d, who.id, lab["PERSON"], off, off + 4)
+            if not (who is b and d % 3 == 0):
+                project.add_span(d, who.id, lab["PERSON"], off + 9, off + 12)
+            project.add_span(d, who.id, lab["LOC" if who is b and d % 2 else "GPE"], off + 16, off + 21)
+            project.set_document_label(d, who.id, "stance", against if (who is b and d == 1) else none)
+            project.set_status(d, who.id, Status.DONE)
+    return a, b
+
+
+def test_intervals_are_reproducible_and_carried_by_every_format(project):
+    _team(project)
+    r = ag.compute(project, "entity", resamples=400, seed=5)
+    again = ag.compute(project, "entity", resamples=400, seed=5)
+    other = ag.compute(project, "entity", resamples=400, seed=6)
+    f = r.figure(ag.F1_EXACT)
+    assert f.interval == again.figure(ag.F1_EXACT).interval != other.figure(ag.F1_EXACT).interval
+    assert f.interval.resamples == 400 and f.interval.seed == 5 and f.interval.low <= f.value.value <= f.interval.high
+    # the interval is the percentile interval of the span F1 of resampled documents, drawn as documented
+    from annotator.core.agreement import bootstrap as bs
+
+    per_doc = []
+    for d in range(1, 13):
+        pc = ag.compare(*[[(s.start, s.end, project.label(s.label_id).name) for s in project.spans(d, x.id)]
+                          for x in (project.annotator("alice"), project.annotator("bo"))])
+        per_doc.append((sum(pc.exact.values()), sum(pc.n_a.values()) + sum(pc.n_b.values())))
+    ref = bs.bootstrap(np.array(per_doc, dtype=float), bs.f1_from_sums, 400, 5)
+    assert f.interval == ref
+    au = r.figure(ag.ALPHA_U)
+    assert au.interval is not None and au.interval.low <= au.value.value <= au.interval.high
+    row = [x for x in csv.DictReader(io.StringIO(ag.to_csv(r))) if x["measure"] == ag.F1_EXACT
+           and x["label"] == "(all)" and x["annotator_a"] == "(all)"][0]
+    assert float(row["ci_low"]) == pytest.approx(f.interval.low, abs=5e-5) and row["resamples"] == "400"
+    assert float(row["p_below_0.8"]) == pytest.approx(f.interval.below[0.8], abs=5e-4)
+    assert r.to_dict()["figures"][[x.measure for x in r.figures].index(ag.F1_EXACT)]["interval"]["seed"] == 5
+    assert f.interval.format() in ag.to_table(r)
+    assert not any(x.interval for x in ag.compute(project, "entity", resamples=0).figures)
+
+
+def test_ac1_next_to_kappa_on_skewed_stance(project):
+    _team(project)
+    r = ag.compute(project, "stance")
+    kappa = r.figure(ag.COHEN).value
+    ac1 = r.figure(ag.AC1).value
+    assert kappa.value == pytest.approx(0.0)  # 11 of 12 agree, yet kappa is 0: the kappa paradox
+    from annotator.core.agreement.chance import gwet_ac
+
+    rows = [{"alice": "NONE", "bo": "AGAINST" if d == 1 else "NONE"} for d in range(1, 13)]
+    ref = gwet_ac(CodingData.from_items(rows, coders=["alice", "bo"], categories=r.labels))
+    assert ac1.value == pytest.approx(ref.value) and ac1.value > 0.9
+    assert any("skewed" in w for w in r.figure(ag.COHEN).warnings)
+    assert r.figure(ag.BP).value.value == pytest.approx((11 / 12 - 1 / 3) / (1 - 1 / 3))
+    html = ag.to_html(r)
+    assert "kappa paradox" in html and ag.AC1 in html
+    # stance rows are all-annotator figures: no pair named; a click still compares the two who differ
+    first = r.document_rows[0]
+    assert first.pair is None and first.compare == ("alice", "bo") and first.document_id == 1
+
+
+def test_progress_leaves_out_a_lead_who_does_not_annotate(project):
+    _team(project)
+    assert list(ag.compute(project, "entity", resamples=0).progress) == ["alice", "bo"]
+
+
+def test_against_gold_per_label_and_over_time(project):
+    _team(project)
+    g = ag.gold_report(project, "entity", by=5)
+    assert g.documents == 12 and g.annotators == ["alice", "bo"]
+    assert g.score("alice").f1.value == 1.0
+    bo = g.score("bo")
+    # 36 gold spans; bo: 4 missed Bobs, 6 Paris as LOC → tp 26 of 32 marked
+    assert (bo.tp, bo.predicted, bo.gold) == (26, 32, 36)
+    assert bo.precision.value == pytest.approx(26 / 32) and bo.recall.value == pytest.approx(26 / 36)
+    assert g.score("bo", "LOC").precision.value == 0.0 and not g.score("bo", "LOC").recall.defined
+    assert [p.bucket for p in g.timeline["bo"]] == ["docs 1–5", "docs 6–10", "docs 11–12"]
+    assert sum(p.scores[None].tp for p in g.timeline["bo"]) == 26
+    weekly = ag.gold_report(project, "stance")
+    assert len(weekly.timeline["alice"]) == 1 and weekly.timeline["alice"][0].bucket.count("-W") == 1
+    assert weekly.score("bo", "AGAINST").precision.value == 0.0
+    assert "bo" in ag.gold_table(g)
+
+
+def test_confusion_cases_are_the_cell_counts(project):
+    _team(project)
+    r = ag.compute(project, "entity", resamples=0)
+    lab = r.confusion_labels
+    for la, lb, pair in (("GPE", "LOC", None), ("GPE", "LOC", ("alice", "bo")), ("PERSON", NOT_ANNOTATED, None)):
+        cases = ag.confusion_cases(project, r, la, lb, pair)
+        m = r.confusion[pair]
+        assert len(cases) == m[lab.index(la)][lab.index(lb)] > 0
+    c = ag.confusion_cases(project, r, "GPE", "LOC", ("alice", "bo"))[0]
+    assert (c.text_a, c.text_b, c.kind) == ("Paris", "Paris", "label")
+
+
+def test_html_report_is_a_document_a_lead_sends(sample_project):
+    reports = [ag.compute(sample_project, layer) for layer in ag.LAYERS]
+    page = ag.to_html(reports)
+    assert page.startswith("<!doctype html>") and "<script" not in page
+    assert not any(x in page for x in (" src=", " href=", "url(", "@import"))  # self-contained
+    assert "@page { size: A4" in page and page.count("<svg") >= 6
+    for raw in ("annotator_a", "undefined_reason"):
+        assert raw not in page
+    # a label nobody used is named once per layer, not once per pair and measure
+    assert page.count("EVENT") == 1
+    assert "Not used by anyone" in page
+    assert "Documents with the most disagreement" in page and "Confusion matrix" in page

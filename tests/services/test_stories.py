@@ -222,7 +222,7 @@ def border(project):
 
 
 def test_casualty_claims_never_pair_with_deployment_claims(border):
-    p, story, alice, spans = border
+    p, story, alice, spans = border  # noqa: RUF059
     sugg = svc.suggestions(p, story.id, alice.id, threshold=0.0)
     pairs = {frozenset((s.a.span_id, s.b.span_id)): s for s in sugg}
     deployment = {spans["wire"].id, spans["herald"].id}
@@ -237,7 +237,7 @@ def test_casualty_claims_never_pair_with_deployment_claims(border):
 
 
 def test_negatives_only_from_annotators_who_linked_in_the_story(border):
-    p, story, alice, spans = border
+    p, story, alice, spans = border  # noqa: RUF059
     bo = p.ensure_annotator("bo")
     claim = p.label_by_name("CLAIM", Layer.CLAIM).id
     for s in spans.values():  # bo marked the same claims but linked nothing
@@ -250,7 +250,7 @@ def test_negatives_only_from_annotators_who_linked_in_the_story(border):
 
 
 def test_link_agreement_is_undefined_when_neither_linked(border):
-    p, story, alice, spans = border
+    p, story, alice, spans = border  # noqa: RUF059
     p.ensure_annotator("bo")
     res = svc.link_agreement(p, ["alice", "bo"])
     (pair,) = res["pairs"]

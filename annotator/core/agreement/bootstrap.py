@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.core.agreement.unitizing import _gaps, _merge, _pair_disagreement
+from annotator.core.agreement.unitizing import _merge
 
 THRESHOLDS = (0.667, 0.8)  # Krippendorff (2004): tentative conclusions from .667, reliable from .8
 RESAMPLES = 1000
@@ -166,6 +166,35 @@ def f1_from_sums(s: np.ndarray) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- unitizing alpha
+def _pair_terms(s1, e1, s2, e2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The terms of Σδ² between two raters' segmentations of one category, with the start of the unit
+    each term belongs to (to attribute it to its document): overlapping pairs, then lone units."""
+    starts, vals = [], []
+    if len(s1) and len(s2):
+        lo = np.searchsorted(e2, s1, side="right")
+        hi = np.searchsorted(s2, e1, side="left")
+        cnt = np.maximum(hi - lo, 0)
+        n = int(cnt.sum())
+        if n:
+            i1 = np.repeat(np.arange(len(s1)), cnt)
+            first = np.repeat(lo - np.concatenate(([0], np.cumsum(cnt)[:-1])), cnt)
+            i2 = first + np.arange(n)
+            db = (s1[i1] - s2[i2]).astype(np.float64)
+            de = (e1[i1] - e2[i2]).astype(np.float64)
+            starts.append(s1[i1])
+            vals.append(db * db + de * de)
+        alone1 = cnt == 0
+        alone2 = (np.searchsorted(s1, e2, side="left") - np.searchsorted(e1, s2, side="right")) <= 0
+    else:
+        alone1 = np.ones(len(s1), dtype=bool)
+        alone2 = np.ones(len(s2), dtype=bool)
+    for s, e, alone in ((s1, e1, alone1), (s2, e2, alone2)):
+        ln = (e - s)[alone].astype(np.float64)
+        starts.append(s[alone])
+        vals.append(ln * ln)
+    return np.concatenate(starts), np.concatenate(vals), np.zeros(0), np.zeros(0)
+
+
 def unitizing_features(docs: Sequence[tuple[Sequence[tuple[int, int, int, Hashable]], int]], raters: int,
                        categories: Sequence[Hashable]) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
     """Features of αu per document and the statistic on their sums.
@@ -174,54 +203,70 @@ def unitizing_features(docs: Sequence[tuple[Sequence[tuple[int, int, int, Hashab
     length. Everything αu needs is a sum over documents once gaps stop at document borders: Σδ²
     per category, the number of units, Σ(2l³ − 3l² + l)/3, Σl(l − 1), the text length, and for the
     gap term, per distinct unit length *l*, the count of units of length *l* and Σ_{gaps g ≥ l}(g − l + 1).
+    Computed on all documents at once (laid end to end; nothing crosses a border).
     """
     cats = list(categories)
-    per_doc: list[dict] = []
-    lengths_by_cat: dict = {c: set() for c in cats}
-    for units, length in docs:
-        info: dict = {}
-        by_cat: dict = {c: [] for c in cats}
-        for r, s, e, c in units:
-            s, e = max(int(s), 0), min(int(e), length)
-            if e > s and c in by_cat:
-                by_cat[c].append((r, s, e))
-        for c in cats:
-            arr = np.array(by_cat[c], dtype=np.int64).reshape(-1, 3)
-            segs = []
-            for r in range(raters):
-                mine = arr[arr[:, 0] == r]
-                s, e, _ = _merge(mine[:, 1], mine[:, 2])
-                segs.append((s, e))
-            do = 0.0
-            for r1 in range(raters):
-                for r2 in range(r1 + 1, raters):
-                    do += _pair_disagreement(segs[r1][0], segs[r1][1], segs[r2][0], segs[r2][1])
-            ls = np.concatenate([e - s for s, e in segs]) if segs else np.zeros(0, dtype=np.int64)
-            gaps = np.concatenate([_gaps(s, e, 0, length) for s, e in segs]) if segs else np.zeros(0)
-            info[c] = (do, ls, gaps)
-            lengths_by_cat[c].update(int(x) for x in ls)
-        per_doc.append({"length": length, "cats": info})
-    # column layout: [L] + per category [do, N, own, ll1] + per category per length [U_l, H_l]
+    cat_index = {c: i for i, c in enumerate(cats)}
+    n_docs = len(docs)
+    lengths = np.array([length for _u, length in docs], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    rows = [(d, r, s, e, cat_index[c]) for d, (units, length) in enumerate(docs) for r, s, e, c in units
+            if c in cat_index and min(int(e), length) > max(int(s), 0)]
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    if len(arr):
+        arr[:, 2] = np.maximum(arr[:, 2], 0) + offsets[arr[:, 0]]
+        arr[:, 3] = np.minimum(arr[:, 3], lengths[arr[:, 0]]) + offsets[arr[:, 0]]
+    borders = offsets[1:-1]  # zero-length cuts: no gap crosses a document border
+    doc_of = lambda pos: np.searchsorted(offsets, pos, side="right") - 1  # noqa: E731
+    blocks = []
     layout = []
     col = 1
-    for c in cats:
-        ls = np.array(sorted(lengths_by_cat[c]), dtype=np.float64)
-        layout.append((col, ls))
-        col += 4 + 2 * len(ls)
-    X = np.zeros((len(per_doc), col))
-    for d, doc in enumerate(per_doc):
-        X[d, 0] = doc["length"]
-        for (c0, ls), c in zip(layout, cats):
-            do, lens, gaps = doc["cats"][c]
-            lf = lens.astype(np.float64)
-            X[d, c0:c0 + 4] = (do, len(lens), ((2 * lf ** 3 - 3 * lf ** 2 + lf) / 3.0).sum(), (lf * (lf - 1)).sum())
-            if len(ls):
-                X[d, c0 + 4:c0 + 4 + len(ls)] = np.bincount(np.searchsorted(ls, lf).astype(np.int64),
-                                                            minlength=len(ls))[:len(ls)] if len(lf) else 0
-                g = np.sort(gaps.astype(np.float64))
-                suffix = np.concatenate((np.cumsum(g[::-1])[::-1], [0.0]))
-                idx = np.searchsorted(g, ls, side="left")
-                X[d, c0 + 4 + len(ls):c0 + 4 + 2 * len(ls)] = suffix[idx] - (ls - 1.0) * (len(g) - idx)
+    for ci, _c in enumerate(cats):
+        mine = arr[arr[:, 4] == ci]
+        segs = []
+        for r in range(raters):
+            m = mine[mine[:, 1] == r]
+            s_, e_, _ = _merge(m[:, 2], m[:, 3])
+            segs.append((s_, e_))
+        do = np.zeros(n_docs)
+        for r1 in range(raters):
+            for r2 in range(r1 + 1, raters):
+                st, val, _a, _b = _pair_terms(segs[r1][0], segs[r1][1], segs[r2][0], segs[r2][1])
+                if len(st):
+                    do += np.bincount(doc_of(st), weights=val, minlength=n_docs)
+        us = np.concatenate([s_ for s_, _e in segs]) if segs else np.zeros(0, dtype=np.int64)
+        ls = (np.concatenate([e_ - s_ for s_, e_ in segs]) if segs else np.zeros(0, dtype=np.int64)).astype(np.float64)
+        ud = doc_of(us)
+        gap_len, gap_doc = [], []
+        for s_, e_ in segs:
+            cs = np.concatenate((s_, borders))
+            ce = np.concatenate((e_, borders))
+            order = np.lexsort((ce, cs))  # a border before a unit starting there
+            b_start = np.concatenate(([0], ce[order]))
+            b_end = np.concatenate((cs[order], [offsets[-1]]))
+            g = b_end - b_start
+            keep = g > 0
+            gap_len.append(g[keep])
+            gap_doc.append(doc_of(b_start[keep]))
+        gl = np.concatenate(gap_len).astype(np.float64) if gap_len else np.zeros(0)
+        gd = np.concatenate(gap_doc) if gap_doc else np.zeros(0, dtype=np.int64)
+        distinct = np.unique(ls)
+        block = np.zeros((n_docs, 4 + 2 * len(distinct)))
+        block[:, 0] = do
+        block[:, 1] = np.bincount(ud, minlength=n_docs)
+        block[:, 2] = np.bincount(ud, weights=(2 * ls ** 3 - 3 * ls ** 2 + ls) / 3.0, minlength=n_docs)
+        block[:, 3] = np.bincount(ud, weights=ls * (ls - 1), minlength=n_docs)
+        if len(distinct):
+            li = np.searchsorted(distinct, ls)
+            block[:, 4:4 + len(distinct)] = np.bincount(ud * len(distinct) + li, minlength=n_docs * len(distinct)
+                                                        ).reshape(n_docs, len(distinct))
+            for k, lval in enumerate(distinct):
+                w = np.where(gl >= lval, gl - lval + 1.0, 0.0)
+                block[:, 4 + len(distinct) + k] = np.bincount(gd, weights=w, minlength=n_docs)
+        blocks.append(block)
+        layout.append((col, distinct))
+        col += block.shape[1]
+    X = np.concatenate([lengths[:, None].astype(np.float64)] + blocks, axis=1)
     R = float(raters)
 
     def statistic(s: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ import annotator
 from annotator.resources import resource
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 APP_NAME = "Annotator"
 
@@ -96,7 +96,7 @@ def _escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def install(window: MainWindow) -> None:
+def install(window: Host) -> None:
     icon = app_icon()
     if not icon.isNull():
         window.setWindowIcon(icon)
@@ -106,7 +106,7 @@ def install(window: MainWindow) -> None:
     def show_about() -> None:
         dialog = AboutDialog(str(window.project.path), window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.about_dialog = dialog  # for tests and the self-test
+        window.register_feature("about_dialog", dialog)  # for tests and the self-test
         dialog.open()
 
     action.triggered.connect(show_about)

@@ -11,11 +11,11 @@ from annotator.core.model import Role
 
 if TYPE_CHECKING:
     from annotator.qt.dashboard import AgreementDashboard
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 
 class AgreementFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("agreementFeature")
         self.window = window
@@ -47,5 +47,5 @@ class AgreementFeature(QObject):
         return self.dashboard
 
 
-def install(window: MainWindow) -> None:
-    window.agreement_feature = AgreementFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("agreement", AgreementFeature(window))

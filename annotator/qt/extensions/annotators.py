@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Role
+from annotator.qt.host import PROJECT
 from annotator.storage import roles
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 ROLE_NAMES = {Role.ANNOTATOR: "annotator", Role.LEAD: "lead"}
 
@@ -40,7 +41,7 @@ ROLE_NAMES = {Role.ANNOTATOR: "annotator", Role.LEAD: "lead"}
 class AnnotatorsDialog(QDialog):
     """Names and roles. Editable by a lead; ``changed`` work is stored at once."""
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+    def __init__(self, window: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.window = window
         self.setObjectName("annotatorsDialog")
@@ -83,21 +84,29 @@ class AnnotatorsDialog(QDialog):
 
     def reload(self) -> None:
         people = self.window.project.annotators()
-        self.table.setRowCount(len(people))
-        self.combos = {}
+        if [a.name for a in people] != list(self.combos):  # someone new: rows again
+            self.table.setRowCount(len(people))
+            self.combos = {}
+            for i, a in enumerate(people):
+                item = QTableWidgetItem(a.name)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                self.table.setItem(i, 0, item)
+                combo = QComboBox(objectName=f"role:{a.name}")
+                for role, text in ROLE_NAMES.items():
+                    combo.addItem(text, str(role))
+                combo.currentIndexChanged.connect(
+                    lambda _i, name=a.name, c=combo: self._set_role(name, c.currentData()))
+                self.table.setCellWidget(i, 1, combo)
+                self.combos[a.name] = combo
+        # the same rows: update them in place (this may run inside a combo's own signal)
+        me = self.window.annotator
         for i, a in enumerate(people):
-            item = QTableWidgetItem(a.name + (" (you)" if self.window.annotator and a.id == self.window.annotator.id
-                                              else ""))
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            self.table.setItem(i, 0, item)
-            combo = QComboBox(objectName=f"role:{a.name}")
-            for role, text in ROLE_NAMES.items():
-                combo.addItem(text, str(role))
+            self.table.item(i, 0).setText(a.name + (" (you)" if me is not None and a.id == me.id else ""))
+            combo = self.combos[a.name]
+            combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(str(a.role)))
+            combo.blockSignals(False)
             combo.setEnabled(self.editable)
-            combo.currentIndexChanged.connect(lambda _i, name=a.name, c=combo: self._set_role(name, c.currentData()))
-            self.table.setCellWidget(i, 1, combo)
-            self.combos[a.name] = combo
         for w in (self.new_name, self.new_role, self.add_button):
             w.setEnabled(self.editable)
         self.info.setText("Leads see the agreement dashboard and review everyone's work; annotators see only "
@@ -114,8 +123,7 @@ class AnnotatorsDialog(QDialog):
             self.reload()  # the combo goes back to the stored role
             return
         if self.window.annotator is not None and after.id == self.window.annotator.id:
-            self.window.annotator = after
-            self.window.annotatorChanged.emit()
+            self.window.annotator_updated(after)
         self.reload()
 
     def _add(self) -> None:
@@ -130,7 +138,7 @@ class AnnotatorsDialog(QDialog):
 
 
 class AnnotatorsFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("annotatorsFeature")
         self.window = window
@@ -138,8 +146,7 @@ class AnnotatorsFeature(QObject):
         self.action = QAction("&Annotators…", window, objectName="annotatorsAction")
         self.action.setStatusTip("Who works in this project, and who leads it")
         self.action.triggered.connect(self.open)
-        window.menu("&Project").addAction(self.action)
-        window.addAction(self.action)
+        window.add_action(self.action, PROJECT)
         self.sign_in()
         window.annotatorChanged.connect(self._switched)
 
@@ -150,11 +157,8 @@ class AnnotatorsFeature(QObject):
             return
         now = roles.sign_in(self.window.project, who.name)
         if now.role != who.role:
-            self.window.annotator = now
-            if getattr(self.window, "controller", None) is not None:
-                self.window.controller.annotator = now
-            self.window.statusBar().showMessage(f"{now.name}: you lead this project (Project → Annotators…)", 8000)
-            self.window.annotatorChanged.emit()
+            self.window.annotator_updated(now)
+            self.window.show_message(f"{now.name}: you lead this project (Project → Annotators…)", 8000)
 
     def _switched(self) -> None:
         if self.dialog is not None and self.dialog.isVisible():
@@ -169,5 +173,5 @@ class AnnotatorsFeature(QObject):
         return self.dialog
 
 
-def install(window: MainWindow) -> None:
-    window.annotators_feature = AnnotatorsFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("annotators", AnnotatorsFeature(window))

@@ -33,19 +33,13 @@ from PySide6.QtWidgets import (
 from annotator.services.exporting import ExportOptions, export
 from annotator.qt.workers import run_task
 
+from annotator.formats.registry import INTERCHANGE
+
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
     from annotator.storage import Project
 
-FORMATS = [  # (format, what the user sees, default file name)
-    ("spacy", "spaCy DocBin (.spacy)", "train.spacy"),
-    ("prodigy", "Prodigy tasks (JSONL)", "prodigy.jsonl"),
-    ("doccano", "doccano sequence labelling (JSONL)", "doccano.jsonl"),
-    ("conll", "CoNLL IOB2 (entities)", "entities.conll"),
-    ("brat", "brat standoff (folder)", "brat"),
-    ("csv", "Spans as CSV (spreadsheets)", "spans.csv"),
-    ("native", "Native JSONL (keeps everything)", "project.annotator.jsonl"),
-]
+FORMATS = [(f.name, f.title, f.default_name) for f in INTERCHANGE]  # the one list (annotator.formats.registry)
 
 
 class ExportDialog(QDialog):
@@ -240,7 +234,7 @@ class ExportDialog(QDialog):
 
 
 class ExportFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("exportFeature")
         self.window = window
@@ -263,11 +257,11 @@ class ExportFeature(QObject):
             who = self.window.annotator.name if self.window.annotator else None
             self.dialog = ExportDialog(self.window.project, self.window, who)
             self.dialog.exported.connect(
-                lambda r: self.window.statusBar().showMessage(r.summary(), 10000))
+                lambda r: self.window.show_message(r.summary(), 10000))
         self.dialog.open()
         self.dialog.activateWindow()
         return self.dialog
 
 
-def install(window: MainWindow) -> None:
-    window.export_feature = ExportFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("export", ExportFeature(window))

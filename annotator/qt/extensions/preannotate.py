@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 
-def install(window: MainWindow) -> None:
+def install(window: Host) -> None:
     from annotator.qt.preannotate import PreannotateFeature
 
-    window.preannotate = PreannotateFeature(window)
+    window.register_feature("preannotate", PreannotateFeature(window))

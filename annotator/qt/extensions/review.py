@@ -16,12 +16,12 @@ from annotator.core.model import Role, Status
 from annotator.services import review as rv
 
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
     from annotator.qt.review import ReviewWindow
 
 
 class ReviewFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Host) -> None:
         super().__init__(window)
         self.setObjectName("reviewFeature")
         self.window = window
@@ -82,7 +82,7 @@ class ReviewFeature(QObject):
         w = self.window
         queue = rv.my_queue(w.project, w.annotator.id)
         if not queue:
-            w.statusBar().showMessage("Nothing is assigned to you (a lead assigns with 'annotator assign').", 6000)
+            w.show_message("Nothing is assigned to you (a lead assigns with 'annotator assign').", 6000)
             return None
         done = sum(1 for _d, st in queue if st == Status.DONE)
         ids = [d for d, _st in queue]
@@ -90,16 +90,12 @@ class ReviewFeature(QObject):
         start = ids.index(cur) + 1 if cur in ids else 0
         for d, st in queue[start:] + queue[:start]:
             if st != Status.DONE and d != cur:
-                if w.doc_model.row_of(d) < 0 and w.status_filter.currentIndex() != 0:
-                    w.status_filter.setCurrentIndex(0)
-                w._select_in_list(d)
-                if w.current_document_id != d:
-                    w.open_document(d)
-                w.statusBar().showMessage(f"Your queue: {done} of {len(queue)} done", 6000)
+                w.select_document(d)
+                w.show_message(f"Your queue: {done} of {len(queue)} done", 6000)
                 return d
-        w.statusBar().showMessage(f"Your queue: {done} of {len(queue)} done — nothing else to do.", 6000)
+        w.show_message(f"Your queue: {done} of {len(queue)} done — nothing else to do.", 6000)
         return None
 
 
-def install(window: MainWindow) -> None:
-    window.review_feature = ReviewFeature(window)
+def install(window: Host) -> None:
+    window.register_feature("review", ReviewFeature(window))

@@ -7,29 +7,36 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from annotator.qt.host import TOOLS
+
 if TYPE_CHECKING:
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.host import Host
 
 
-def install(window: MainWindow) -> None:
-    def open_view() -> None:
+class StoriesFeature:
+    def __init__(self, window: Host) -> None:
+        self.window = window
+        self.view = None
+        action = QAction("&Stories…", window, objectName="storiesAction", shortcut=QKeySequence("Ctrl+Shift+S"))
+        action.setToolTip("Articles about one event side by side: link claims across them, check conflicting "
+                          "figures")
+        action.triggered.connect(self.open)
+        window.add_action(action, TOOLS)
+
+    def open(self) -> None:
         from annotator.qt.story_view import StoryView
 
-        view = getattr(window, "story_view", None)
-        if view is None:
-            view = StoryView(window.project, lambda: window.annotator.id, window.session, window)
-            window.story_view = view
-            window.projectChanged.connect(view.reload_stories)
+        w = self.window
+        if self.view is None:
+            self.view = StoryView(w.project, lambda: w.annotator.id, w.session, w)
+            w.projectChanged.connect(self.view.reload_stories)
         else:
-            view.reload_stories()
-        view.show()
-        view.activateWindow()
-        if view.columns:
-            view.columns[0].claims.setFocus()
+            self.view.reload_stories()
+        self.view.show()
+        self.view.activateWindow()
+        if self.view.columns:
+            self.view.columns[0].claims.setFocus()
 
-    action = QAction("&Stories…", window, objectName="storiesAction", shortcut=QKeySequence("Ctrl+Shift+S"))
-    action.setToolTip("Articles about one event side by side: link claims across them, check conflicting figures")
-    action.triggered.connect(open_view)
-    window.menu("&Tools").addAction(action)
-    window.addAction(action)
-    window.open_stories = open_view
+
+def install(window: Host) -> None:
+    window.register_feature("stories", StoriesFeature(window))
