@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 
 from annotator.core import private_files
 from annotator.core.errors import AnnotatorError
@@ -41,12 +40,11 @@ from annotator.formats._interchange import Interchange
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
-from annotator.storage.project import DL, D, R, S, ST
+from annotator.storage import views
 
 ALIASES = {f.name: f.key for f in INTERCHANGE if f.name != f.key}  # the CSV of spans registers as "spans_csv"
 SPLIT_NAMES = ("train", "dev", "test")
 BATCH = 500
-SUGGESTION_ORIGINS = ("pattern", "model")  # = annotator.services.preannotate.SUGGESTION_ORIGINS
 
 Progress = Callable[[int, int, str], None]
 
@@ -79,14 +77,6 @@ class View:
     merged: bool = False
     # machine suggestions nobody accepted yet (origin pattern/model, docs/preannotation.md)
     include_suggestions: bool = False
-
-
-def _span_filter(view: View):
-    """The spans a view exports: without pending machine suggestions unless asked for."""
-    cond = S.c.annotator_id.in_(view.annotator_ids)
-    if not view.include_suggestions:
-        cond = cond & S.c.origin.not_in(SUGGESTION_ORIGINS)
-    return cond
 
 
 def select_view(project: Project, *, annotator: str | None = None, gold: bool = False,
@@ -139,15 +129,7 @@ class _Labels:
 
 def worked_documents(project: Project, view: View) -> list[int]:
     """Ids of documents the view's annotators have worked on, in id order."""
-    aids = view.annotator_ids
-    if not aids:
-        return []
-    with project.read() as c:
-        ids = set(c.execute(select(S.c.document_id).where(_span_filter(view)).distinct()).scalars())
-        ids.update(c.execute(select(DL.c.document_id).where(DL.c.annotator_id.in_(aids)).distinct()).scalars())
-        ids.update(c.execute(select(ST.c.document_id).where(ST.c.annotator_id.in_(aids),
-                                                            ST.c.status != str(Status.TODO)).distinct()).scalars())
-    return sorted(ids)
+    return views.worked_document_ids(project, view.annotator_ids, include_suggestions=view.include_suggestions)
 
 
 def _workers(spans: Iterable[Any], dls: Iterable[Any], sts: Iterable[Any]) -> dict[int, set[int]]:
@@ -170,18 +152,8 @@ def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _
         names = {a.id: a.name for a in project.annotators(include_gold=True)}
     aids = view.annotator_ids
     ids = list(doc_ids)
-    with project.read() as c:
-        docs = c.execute(select(D).where(D.c.id.in_(ids)).order_by(D.c.id)).all()
-        spans = c.execute(select(S.c.id, S.c.document_id, S.c.annotator_id, S.c.label_id, S.c.start, S.c.end,
-                                 S.c.attrs, S.c.origin).where(S.c.document_id.in_(ids), _span_filter(view))
-                          ).all()
-        rels = c.execute(select(R.c.annotator_id, R.c.head_span_id, R.c.tail_span_id, R.c.kind)
-                         .join(S, S.c.id == R.c.head_span_id)
-                         .where(S.c.document_id.in_(ids), R.c.annotator_id.in_(aids)).order_by(R.c.id)).all()
-        dls = c.execute(select(DL.c.document_id, DL.c.annotator_id, DL.c.label_id)
-                        .where(DL.c.document_id.in_(ids), DL.c.annotator_id.in_(aids))).all()
-        sts = c.execute(select(ST.c.document_id, ST.c.annotator_id, ST.c.status)
-                        .where(ST.c.document_id.in_(ids), ST.c.annotator_id.in_(aids))).all()
+    rows = views.view_rows(project, ids, aids, include_suggestions=view.include_suggestions)
+    docs, spans, rels, dls, sts = rows.docs, rows.spans, rows.relations, rows.labels, rows.statuses
     # per (document, annotator): spans, relations, cats, status
     by: dict[tuple[int, int], Record] = {}
     span_at: dict[int, tuple[tuple[int, int], int]] = {}
@@ -450,8 +422,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
     view = select_view(project, annotator=opts.annotator, gold=opts.gold, merged=opts.merged)
     view.include_suggestions = opts.suggestions
     if opts.all_documents:
-        with project.read() as c:
-            doc_ids = list(c.execute(select(D.c.id).order_by(D.c.id)).scalars())
+        doc_ids = project.document_ids()
     else:
         doc_ids = worked_documents(project, view)
     ctx = dataclasses.replace(context(project, view, opts.align, opts.shard_docs, opts.language), offsets=opts.offsets)

@@ -194,7 +194,8 @@ def test_model_suggestions_are_accepted_like_any_other(trained):
     assert report.suggestions == len(found) >= 2
     assert ("Red Cross", "ORG", "model") in found
     red = next(s for s in pa.suggestions(project, who.id, doc) if project.label(s.label_id).name == "ORG")
-    (_before, after), = pa.accept(project, [red], "carol")
+    (edit,) = pa.accept(project, [red], "carol").spans
+    after = edit.after
     assert after.origin == Origin.MANUAL and after.attrs["provenance"]["source"] == str(info.model_path)
 
 
