@@ -20,6 +20,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     app.setApplicationDisplayName("annotator")
+    from annotator.qt import theme
+
+    theme.apply(app)  # light or dark, as the desktop is
     return app  # type: ignore[return-value]
 
 
@@ -65,6 +68,12 @@ def start_workspace(project: Project, name: str | None = None) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.display import check
+
+    problem = check()  # before Qt loads its X11 plugin and aborts on the first missing library
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 3
     app = make_app()
     try:
         project = open_project(args.project)

@@ -104,7 +104,8 @@ def test_window_opens_read_only_with_editing_disabled(ro_project, qtbot):
         assert "read-only" in w.windowTitle()
         assert w.doc_model.total() == 6
         edit = [w.delete_action, w.done_action, *w.label_actions.values(), *w.stance_actions.values(),
-                *w.precise_label_actions.values()]
+                *w.precise_label_actions.values(), *w.claim_stance_actions.values(), w.next_claimant_action,
+                w.prev_claimant_action, *w.edge_actions.values()]  # (claim and edge keys: issue 19)
         assert edit and not any(a.isEnabled() for a in edit)
         assert w.next_action.isEnabled() and w.find_action.isEnabled()  # reading still works
         w.open_document(project.document_ids()[0])
