@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.recovery import auto_backup_safely  # one backup a day (docs/reliability.md)
 
     name = args.annotator
-    if project.url is None:
+    if project.url is None and not project.read_only:
         auto_backup_safely(project.path, on_error=lambda msg: print(f"annotator: {msg}", file=sys.stderr))
     elif name is None:
         name = postgres.login_name(project.url)  # on a server, you annotate as the role you log in as

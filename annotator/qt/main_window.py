@@ -387,6 +387,14 @@ class MainWindow(QMainWindow):
         tb.addActions([self.done_action, self.precise_action, self.find_action])
         self.addToolBar(tb)
         self.toolbar = tb
+        if self.project.read_only:  # a file that cannot be written (docs/reliability.md): look, do not touch
+            for a in [self.delete_action, self.done_action, *self.label_actions.values(),
+                      *self.precise_label_actions.values(), *self.stance_actions.values(),
+                      *self.claim_stance_actions.values(), self.next_claimant_action, self.prev_claimant_action,
+                      *self.edge_actions.values()]:
+                a.setEnabled(False)
+            self.save_label.setText("Read-only")
+            self.save_label.setToolTip("This project file cannot be written (read-only mount or no permission): editing is off.")
 
     def _build_claim_actions(self, menu: str) -> None:
         """The selected claim's stance and claimant, by key from anywhere in the window (the text
@@ -438,7 +446,7 @@ class MainWindow(QMainWindow):
 
     def _update_edge_actions(self) -> None:
         """Edge keys act only while a span is selected; otherwise Shift+arrows select text as usual."""
-        on = self.text_view.current_span() is not None
+        on = self.text_view.current_span() is not None and not self.project.read_only
         for a in self.edge_actions.values():
             a.setEnabled(on)
 
@@ -486,7 +494,7 @@ class MainWindow(QMainWindow):
         return f"ui.place.{self.annotator.name}"
 
     def _save_place(self) -> None:
-        if self.current_document_id is None:
+        if self.current_document_id is None or self.project.read_only:
             return
         self.project.set_setting(self._place_key(), {
             "document": self.current_document_id,
@@ -523,7 +531,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         who = f" — {self.annotator.name}" if self.annotator else ""
-        self.setWindowTitle(f"{self.project.path.stem}{who} — annotator {annotator.__version__}")
+        ro = " [read-only]" if self.project.read_only else ""
+        self.setWindowTitle(f"{self.project.path.stem}{ro}{who} — annotator {annotator.__version__}")
 
     def _update_count(self) -> None:
         total = self.doc_model.total()
@@ -635,7 +644,7 @@ class MainWindow(QMainWindow):
 
     def tag(self, label_id: int, precise: bool = False) -> None:
         """A label key or button: tag the selection, or relabel the selected span."""
-        if self.controller.document is None:
+        if self.controller.document is None or self.project.read_only:
             return
         start, end = self.text_view.selected_range()
         if start == end:

@@ -370,19 +370,29 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _sweep_stale(out: Path) -> None:
-    """Remove temporary files that an export killed part-way left next to ``out``."""
+    """Clean up after an export killed part-way next to ``out``: its temporary output is
+    removed; a previous export it had moved aside (``.NAME.old-PID``, only for folders, between
+    two renames) is put back under ``out`` if nothing took its place, else removed."""
     for prefix in (f".{out.name}.tmp-", f".{out.name}.old-"):
-        for p in out.parent.glob(prefix + "*"):
+        for p in sorted(out.parent.glob(prefix + "*")):
             pid = p.name[len(prefix):]
             if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
-                _remove(p)
+                if prefix.endswith(".old-") and not (out.exists() or out.is_symlink()):
+                    os.replace(p, out)
+                    _fsync_dir(out.parent)
+                else:
+                    _remove(p)
 
 
 def _replace(tmp: Path, out: Path, force: bool) -> None:
     _fsync_tree(tmp)
-    if out.exists() or out.is_symlink():
-        if not force:
-            raise OutputExists(f"{out} exists; use --force to overwrite it")
+    if (out.exists() or out.is_symlink()) and not force:
+        raise OutputExists(f"{out} exists; use --force to overwrite it")
+    if tmp.is_file() and not (out.is_dir() and not out.is_symlink()):
+        os.replace(tmp, out)  # one atomic rename: the old file, or the new one, never neither
+    elif out.exists() or out.is_symlink():
+        # a folder cannot replace a folder in one rename: move the old one aside first; a kill
+        # between the two renames is repaired by the next export to ``out`` (_sweep_stale)
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         os.replace(out, old)
         try:
@@ -403,6 +413,8 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
     if opts.align not in ("expand", "contract", "skip"):
         raise ExportError("--align is expand, contract or skip")
     out = Path(opts.out).expanduser().absolute()
+    if out.parent.is_dir():
+        _sweep_stale(out)  # first: an export killed between its renames gets its previous output back
     if (out.exists() or out.is_symlink()) and not opts.force:
         raise OutputExists(f"{out} exists; use --force to overwrite it")
     if not out.parent.is_dir():
@@ -419,7 +431,6 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
         strata = stance_of(project, view, doc_ids) if opts.stratify else None
         splits = assign_splits(doc_ids, list(opts.split), opts.seed, strata)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    _sweep_stale(out)
     _remove(tmp)
     report = ExportReport(path=out)
     writers: dict[str | None, Any] = {}

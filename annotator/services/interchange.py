@@ -27,12 +27,14 @@ from sqlalchemy import delete, insert, select
 from annotator.core.article import extract_title
 from annotator.core.errors import InputError
 from annotator.core.model import GOLD_ANNOTATOR, Layer, Origin, Role, Status
+from annotator.core.schema import label_name_problem, shown_label
 from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats.records import Record
 from annotator.formats.units import propose
 from annotator.services.exporting import interchange
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
+from annotator.storage.labels import ensure_label
 from annotator.storage.project import DL, D, L, R, S, ST
 
 BATCH = 500
@@ -103,11 +105,14 @@ class _Loader:
         if not layer and name in self.by_name:
             return self.by_name[name][1]
         if not self.add_labels:
-            raise InputError(f"unknown label {name!r}{f' ({layer})' if layer else ''}; add it to the project "
-                             "or import with --add-labels", where)
+            raise InputError(f"unknown label {shown_label(name)}{f' ({layer})' if layer else ''}; add it to the "
+                             "project or import with --add-labels", where)
         h = self.header.get(name, {})
         layer = layer or h.get("layer") or "entity"
-        self.p.add_label(name, Layer(layer), h.get("color") or "#cccccc")
+        problem = label_name_problem(name)
+        if problem:
+            raise InputError(problem, where)
+        ensure_label(self.p, name, Layer(layer), h.get("color") or "#cccccc")  # insert-or-get: safe beside other writers
         self._labels()
         return self.by_layer[(layer, name)]
 
