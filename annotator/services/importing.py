@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import DBAPIError
 
 from annotator.core.article import Cut, extract_date, extract_source, extract_title
 from annotator.core.errors import InputError, ProjectError, ProjectReadOnlyError
@@ -30,7 +28,7 @@ from annotator.formats.decoding import MAX_BYTES
 from annotator.storage import Project, db
 from annotator.storage.articles import store_originals
 from annotator.storage.labels import ensure_label
-from annotator.storage.project import D, L
+from annotator.storage.errors import DatabaseError
 
 BATCH = 2000
 PROGRESS_EVERY = 500
@@ -197,7 +195,7 @@ class Importer:
             return
         try:
             self._store(batch, report)
-        except (DBAPIError, sqlite3.Error) as e:
+        except (DatabaseError, sqlite3.Error) as e:
             raise self._stopped(batch, report, db.problem_sentence(self.project.path, e)) from None
         except ProjectReadOnlyError as e:
             raise self._stopped(batch, report, str(e)) from None
@@ -250,9 +248,7 @@ class Importer:
                                  created_at=now))
             if not rows:
                 return
-            c.execute(insert(D), rows)
-            ids = dict(c.execute(select(D.c.content_hash, D.c.id).where(
-                D.c.content_hash.in_([r["content_hash"] for r in rows]))).all())
+            ids = self.project.insert_documents(c, rows)
             span_rows = []
             for d, r in zip(keep, rows):
                 did = ids[r["content_hash"]]
@@ -293,7 +289,7 @@ class Importer:
                 except InputError as e:
                     report.errors.append(e)
                     continue
-                except (DBAPIError, sqlite3.Error, ProjectReadOnlyError) as e:  # creating a label failed
+                except (DatabaseError, sqlite3.Error, ProjectReadOnlyError) as e:  # creating a label failed
                     if pending is not None:
                         pending.result()
                     why = str(e) if isinstance(e, ProjectReadOnlyError) else db.problem_sentence(self.project.path, e)

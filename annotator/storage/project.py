@@ -406,6 +406,19 @@ class Project:
             found.update(c.execute(select(D.c.content_hash).where(D.c.content_hash.in_(chunk))).scalars())
         return found
 
+    @staticmethod
+    def insert_documents(c: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert prepared document rows (an import batch, in the caller's write transaction);
+        returns content hash -> new id."""
+        if not rows:
+            return {}
+        c.execute(insert(D), list(rows))
+        hashes = [r["content_hash"] for r in rows]
+        out: dict[str, int] = {}
+        for i in range(0, len(hashes), 900):
+            out.update(c.execute(select(D.c.content_hash, D.c.id).where(D.c.content_hash.in_(hashes[i:i + 900]))).all())
+        return out
+
     # ------------------------------------------------------------------ spans
     def spans(self, document_id: int, annotator_id: int | None = None) -> list[SpanData]:
         q = select(S).where(S.c.document_id == document_id)
