@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pathlib import Path
@@ -32,11 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _open_or_create(args: argparse.Namespace):
     target = getattr(args, "project", None)
-    if target and not postgres.is_url(target) and not Path(target).exists():
+    if target and not postgres.is_url(target) and not os.path.lexists(target):  # (a dangling link is refused)
         project, source = create_master(Path(target), args.bundles)
         print(f"annotator: created master project {project.path} with the label schema of {source}", file=sys.stderr)
         return project
-    return open_project(args)
+    return open_project(args, write=True)  # a read-only master is refused before any work
 
 
 def run(args: argparse.Namespace) -> int:

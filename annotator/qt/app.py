@@ -20,6 +20,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     app.setApplicationDisplayName("annotator")
+    from annotator.qt import theme
+
+    theme.apply(app)  # light or dark, as the desktop is
     return app  # type: ignore[return-value]
 
 
@@ -65,6 +68,12 @@ def start_workspace(project: Project, name: str | None = None) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.display import check
+
+    problem = check()  # before Qt loads its X11 plugin and aborts on the first missing library
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 3
     app = make_app()
     try:
         project = open_project(args.project)
@@ -75,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.recovery import auto_backup_safely  # one backup a day (docs/reliability.md)
 
     name = args.annotator
-    if project.url is None:
+    if project.url is None and not project.read_only:
         auto_backup_safely(project.path, on_error=lambda msg: print(f"annotator: {msg}", file=sys.stderr))
     elif name is None:
         name = postgres.login_name(project.url)  # on a server, you annotate as the role you log in as

@@ -55,14 +55,13 @@ from annotator.core.agreement import gamma as gm
 from annotator.core.agreement.bootstrap import Interval
 from annotator.core.agreement.chance import brennan_prediger, gwet_ac, gwet_features, gwet_from_sums
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import GOLD_ANNOTATOR as GOLD_NAME
+from annotator.core.model import GOLD_ANNOTATOR as GOLD_NAME, SUGGESTION_ORIGINS
 from annotator.core.model import Layer, Role, Status
 from annotator.core.tokens import TokenIndex
 from annotator.storage import Project
 from annotator.storage.agreement import status_times
 
 LAYERS = ("entity", "claim", "stance")
-SUGGESTION_ORIGINS = ("pattern", "model")  # pending machine suggestions (docs/preannotation.md)
 
 # measure names, used verbatim in the dashboard and every report format
 ALPHA_U = "Krippendorff's unitizing alpha (αu)"

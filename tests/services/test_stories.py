@@ -57,16 +57,19 @@ def test_link_edits_undo_redo_and_conflicts(grouped):
     e4 = svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
     board = svc.story_board(p, story.id, alice.id)
     assert board.flags[0].confirmed and len(board.links) == 2
-    for e in (e4, e3, e2, e1):
-        svc.undo_edit(p, e)
+    from annotator.services.story_changes import link_change
+
+    changes = [link_change(e) for e in (e1, e2, e3, e4)]
+    for ch in reversed(changes):  # undo, through the one edit model
+        p.apply(ch.inverse())
     assert ClaimStore(p).links() == []
-    for e in (e1, e2, e3, e4):
-        svc.redo_edit(p, e)
+    for ch in changes:  # redo
+        p.apply(ch)
     assert ClaimStore(p).links() == svc.story_board(p, story.id, alice.id).links
     assert [ln.id for ln in ClaimStore(p).links()] == [e1.after.id, e2.after.id], "redo keeps ids"
     e5 = svc.unlink_claims(p, alice.id, bulletin.id, herald.span_id)
     assert e5.after is None and len(ClaimStore(p).links()) == 1
-    svc.undo_edit(p, e5)
+    p.apply(link_change(e5).inverse())
     assert ClaimStore(p).link(e2.after.id).confirmed
 
 

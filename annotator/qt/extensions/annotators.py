@@ -79,7 +79,8 @@ class AnnotatorsDialog(QDialog):
 
     @property
     def editable(self) -> bool:
-        return self.window.annotator is not None and self.window.annotator.role == Role.LEAD
+        return (self.window.annotator is not None and self.window.annotator.role == Role.LEAD
+                and not self.window.project.read_only)
 
     def reload(self) -> None:
         people = self.window.project.annotators()
