@@ -384,14 +384,9 @@ def _provenance(agreed: Sequence[str], adjudicator: str, decision: str) -> dict[
 
 def _gold_stance_edits(project: Project, document_id: int, gold_id: int, label_id: int | None
                        ) -> tuple[Edit[DocumentLabelData], ...]:
-    group_ids = {lab.id for lab in project.labels(Layer.DOCUMENT) if lab.group == STANCE}
-    old = [dl for dl in project.document_labels(document_id, gold_id) if dl.label_id in group_ids]
-    if label_id is not None and [d.label_id for d in old] == [label_id]:
-        return ()
-    edits = [Edit(d, None) for d in old]
-    if label_id is not None:
-        edits.append(Edit(None, DocumentLabelData(-1, document_id, gold_id, label_id, {})))
-    return tuple(edits)
+    from annotator.storage import edits
+
+    return edits.document_label_change(project, document_id, gold_id, STANCE, label_id)
 
 
 def _record_edit(project: Project, document_id: int, update: Callable[[dict], None]

@@ -487,6 +487,13 @@ def document_label_edits(c: Connection, document_id: int, annotator_id: int, gro
     return tuple(edits)
 
 
+def document_label_change(project: Project, document_id: int, annotator_id: int, group: str,
+                          label_id: int | None) -> tuple[Edit[DocumentLabelData], ...]:
+    """The edits that make ``label_id`` the annotator's label in the category (None clears it)."""
+    with project.read() as c:
+        return document_label_edits(c, document_id, annotator_id, group, label_id)
+
+
 def set_document_label(project: Project, document_id: int, annotator_id: int, group: str, label_id: int | None,
                        *, text: str = "Set document label") -> Change:
     """The annotator's label in a category (e.g. stance); None clears it."""
