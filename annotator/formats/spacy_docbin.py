@@ -29,7 +29,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.formats.registry import Format, register
-from annotator.formats._interchange import Interchange, align, assign_cats, blank
+from annotator.formats._interchange import Interchange, align, assign_cats, blank, make_doc
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 
 USER_KEY = "annotator"
@@ -52,7 +52,7 @@ class SpacyWriter:
     def write(self, rec: Record) -> list[Issue]:
         from spacy.util import filter_spans
 
-        doc = self.nlp.make_doc(rec.text)
+        doc = make_doc(self.nlp, rec)
         aligned, issues = align(doc, rec, self.ctx.align)
         ents = [sp for i, sp in aligned if rec.spans[i].layer == "entity"]
         kept = filter_spans(ents)

@@ -36,6 +36,7 @@ from annotator.core.tokens import TokenIndex
 from annotator.qt.text_view import RenderSpan, Style
 from annotator.qt.undo import EditSession
 from annotator.storage import Project, edits
+from annotator.storage import tokens as stored_tokens
 
 STANCE_GROUP = "stance"
 
@@ -126,7 +127,7 @@ class DocumentController(QObject):
             return spans, rels, [self.render_span(s, claimant_of, by_id, text) for s in spans]
 
         def tokenize(progress, cancelled):  # after the spans: snapping needs it, drawing does not
-            return self._tokens.get(document_id) or TokenIndex(text, lang)
+            return self._tokens.get(document_id) or stored_tokens.token_index(self.project, document_id, text, lang)
 
         def tokens_done(tokens: TokenIndex) -> None:
             if shiboken6.isValid(self):
@@ -226,12 +227,13 @@ class DocumentController(QObject):
             self.changed.emit(change)
 
     def tokens(self) -> TokenIndex:
-        """Token boundaries of the open document (spaCy blank tokenizer), cached per document."""
+        """Token boundaries of the open document (spaCy blank tokenizer): read from the project
+        (made and stored the first time), cached per document."""
         assert self.document is not None
         doc_id = self.document.id
         idx = self._tokens.get(doc_id)
         if idx is None:
-            idx = TokenIndex(self.document.text, self.project.language)
+            idx = stored_tokens.token_index(self.project, doc_id, self.document.text, self.project.language)
         self._cache_tokens(doc_id, idx)
         return idx
 
