@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QPlainTextEdit,
@@ -42,6 +41,7 @@ from annotator.core.changes import Change
 from annotator.core.model import Annotator, Label, Layer, SpanData, Status
 from annotator.qt.controller import DocumentController
 from annotator.qt.host import SECTIONS
+from annotator.qt.doc_list import DocumentListView
 from annotator.qt.models import DocumentListModel
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.span_list import SpanList
@@ -122,9 +122,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
         self.status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
-        self.doc_list = QListView(objectName="documentList")
-        self.doc_list.setModel(self.doc_model)
-        self.doc_list.setUniformItemSizes(True)
+        self.doc_list = DocumentListView(self.doc_model)
         self.doc_list.selectionModel().selectionChanged.connect(self._on_selection)
         self.count_label = QLabel(objectName="documentCount")
         self.count_label.setWordWrap(True)

@@ -1,22 +1,38 @@
-"""Item models over the core's plain data. No SQL here: they call ``Project`` methods."""
+"""Item models over the core's plain data. No SQL here: they call ``annotator.storage``."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
+from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.storage import Project
+from annotator.storage.doclist import document_ids
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_MARK = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
-class DocumentListModel(QAbstractListModel):
-    """Documents of a project, fetched a page at a time as the view scrolls."""
+class DocumentListModel(QAbstractTableModel):
+    """Documents of a project (title, source, date), every row served on demand.
+
+    The model holds the ids its filter shows (``annotator.storage.doclist.document_ids``: one
+    index-only query, 8 bytes a document) and is sized by them: the view's scroll bar is
+    true from the start, the end is one jump away, and a document's row is a binary search.
+    Rows themselves (title, source, date, the annotator's status, stance, span count) are read
+    a page of ids at a time when the view first asks for one of them, and a bounded number of
+    pages is kept; a 100,000-document project never has more than ``PAGE * CACHE_PAGES``
+    summaries in memory.
+    """
 
     PAGE = 200
+    CACHE_PAGES = 50
+    TITLE, SOURCE, DATE = range(3)
+    HEADERS = ("Title", "Source", "Date")
     DocumentIdRole = Qt.ItemDataRole.UserRole + 1
     SummaryRole = Qt.ItemDataRole.UserRole + 2
 
@@ -26,8 +42,9 @@ class DocumentListModel(QAbstractListModel):
         self._annotator_id = annotator_id
         self._status: Status | None = None
         self._search: str | None = None
-        self._rows: list[DocumentSummary] = []
-        self._total = 0
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
+        self.pages_read = 0  # how many pages were read from the project (tests, benchmarks)
         self.reload()
 
     # ---------------------------------------------------------------- filter
@@ -41,71 +58,113 @@ class DocumentListModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._total = self._project.count_documents(annotator_id=self._annotator_id, status=self._status,
-                                                    search=self._search)
-        self._rows = self._fetch(None)
+        self._ids = document_ids(self._project, annotator_id=self._annotator_id, status=self._status,
+                                 search=self._search)
+        self._pages.clear()
         self.endResetModel()
 
     def total(self) -> int:
-        return self._total
+        return len(self._ids)
 
-    def _fetch(self, after_id: int | None) -> list[DocumentSummary]:
-        # keyset paging (ids after the last row shown): constant time however far one scrolls
-        return self._project.list_documents(annotator_id=self._annotator_id, status=self._status,
-                                            search=self._search, after_id=after_id, limit=self.PAGE)
+    def document_id(self, row: int) -> int:
+        return int(self._ids[row])
+
+    def row_of(self, document_id: int) -> int:
+        """The row of a document under the current filter, or -1 (a binary search of the ids)."""
+        i = int(np.searchsorted(self._ids, document_id))
+        return i if i < len(self._ids) and self._ids[i] == document_id else -1
+
+    def summary(self, row: int) -> DocumentSummary:
+        """One row's summary: its page is read from the project the first time it is needed."""
+        p, i = divmod(row, self.PAGE)
+        page = self._pages.get(p)
+        if page is None:
+            page = self._read_page(p)
+        else:
+            self._pages.move_to_end(p)
+        return page[i]
+
+    def _read_page(self, p: int) -> list[DocumentSummary]:
+        ids = self._ids[p * self.PAGE:(p + 1) * self.PAGE].tolist()
+        got = {s.id: s for s in self._project.summaries(ids, self._annotator_id)}
+        # a document deleted since the ids were read keeps its row until the next reload
+        page = [got.get(d) or DocumentSummary(d, "(deleted)", None, None, 0) for d in ids]
+        self._pages[p] = page
+        self.pages_read += 1
+        while len(self._pages) > self.CACHE_PAGES:
+            self._pages.popitem(last=False)
+        return page
 
     def refresh_row(self, document_id: int) -> None:
         """Re-read one document's summary (status, stance, span count) after an edit."""
         i = self.row_of(document_id)
         if i < 0:
             return
+        p, k = divmod(i, self.PAGE)
+        page = self._pages.get(p)
+        if page is None:
+            return  # not read yet: it will be read fresh when shown
         fresh = self._project.summaries([document_id], self._annotator_id)
         if fresh:
-            self._rows[i] = fresh[0]
-            idx = self.index(i)
-            self.dataChanged.emit(idx, idx)
+            page[k] = fresh[0]
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
 
     # ---------------------------------------------------------------- Qt API
+    def index(self, row: int, column: int = 0, parent: _Index = QModelIndex()) -> QModelIndex:
+        return super().index(row, column, parent)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return False  # every row is there from the start; its data is read when shown
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        more = self._fetch(self._rows[-1].id if self._rows else None)
-        if not more:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        d = self._rows[index.row()]
+        if role == self.DocumentIdRole:
+            return int(self._ids[index.row()])  # no page read needed
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, self.SummaryRole):
+            return None
+        d = self.summary(index.row())
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            stance = f"  [{d.stance}]" if d.stance else ""
-            return f"{STATUS_MARK[d.status]} {d.title or '(untitled)'}{stance}"
+            if col == self.TITLE:
+                stance = f"  [{d.stance}]" if d.stance else ""
+                return f"{STATUS_MARK[d.status]} {d.title or '(untitled)'}{stance}"
+            if col == self.SOURCE:
+                return d.source or ""
+            return _short_date(d.published)
         if role == Qt.ItemDataRole.ToolTipRole:
-            bits = [d.title, f"{d.length:,} characters", f"status: {d.status.value.replace('_', ' ')}"]
+            bits = [d.title or "(untitled)", f"{d.length:,} characters",
+                    f"status: {d.status.value.replace('_', ' ')}"]
             if d.published:
                 bits.append(f"published {d.published}")
             if d.source:
                 bits.append(f"source: {d.source}")
+            if d.stance:
+                bits.append(f"stance: {d.stance}")
             if d.span_count:
                 bits.append(f"{d.span_count} spans")
             return "\n".join(bits)
-        if role == self.DocumentIdRole:
-            return d.id
-        if role == self.SummaryRole:
-            return d
-        return None
+        return d
 
-    def row_of(self, document_id: int) -> int:
-        # rows are in id order: bisect, not a scan of up to 100,000 rows
-        i = bisect_left(self._rows, document_id, key=lambda d: d.id)
-        return i if i < len(self._rows) and self._rows[i].id == document_id else -1
+
+def _short_date(published: str | None) -> str:
+    """The day of an ISO date-time ("2026-03-01T08:00:00Z" -> "2026-03-01"); anything else as given."""
+    if not published:
+        return ""
+    m = _ISO_DATE.match(published)
+    return m.group(0) if m else published

@@ -1,0 +1,37 @@
+"""The document list's view: title, source and date columns over ``DocumentListModel``.
+
+Rows have one height (Qt then lays out 100,000 rows without measuring them), titles are elided
+in the middle (the status mark and the stance at the ends stay visible), every cell's tooltip
+has the whole title, source, date, status, stance and span count. Columns are sized from the
+header and a sample of text, never from every row (``ResizeToContents`` would read them all).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+
+from annotator.qt.models import DocumentListModel
+
+
+class DocumentListView(QTreeView):
+    def __init__(self, model: DocumentListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentList")
+        self.setRootIsDecorated(False)
+        self.setItemsExpandable(False)
+        self.setUniformRowHeights(True)
+        self.setAllColumnsShowFocus(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setModel(model)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(DocumentListModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        fm = self.fontMetrics()
+        for col, sample in ((DocumentListModel.SOURCE, "Northwire Daily"), (DocumentListModel.DATE, "2026-12-31")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 16)
+        header.setMinimumSectionSize(40)
