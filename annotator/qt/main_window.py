@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
     annotatorChanged = Signal()
     MENU_ORDER = SECTIONS
 
-    def __init__(self, project: Project, annotator_: Annotator | None = None) -> None:
+    def __init__(self, project: Project, annotator_: Annotator | None = None, *, open_initial: bool = True) -> None:
+        """``open_initial=False``: the remembered document is opened by :meth:`open_initial`
+        later (the app calls it once the window is shown, so the window is up first)."""
         super().__init__()
         self.project = project
         if annotator_ is None:
@@ -193,7 +195,8 @@ class MainWindow(QMainWindow):
 
         self._features: dict[str, object] = {}
         self.extensions = install_all(self)
-        self._open_initial()
+        if open_initial:
+            self._open_initial()
 
     # ------------------------------------------------------------------ the Host interface (annotator.qt.host)
     def add_action(self, action: QAction, section: str | None = None) -> QAction:
@@ -415,6 +418,10 @@ class MainWindow(QMainWindow):
             "scroll": self.text_view.verticalScrollBar().value(),
             "cursor": self.text_view.offset_map.from_utf16(self.text_view.textCursor().position()),
         })
+
+    def open_initial(self) -> None:
+        """Open the document this annotator was last on (or the first in the list)."""
+        self._open_initial()
 
     def _open_initial(self) -> None:
         place = self.project.get_setting(self._place_key())
