@@ -10,11 +10,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.storage import Project
-from annotator.storage.doclist import document_ids
+from annotator.storage.doclist import document_ids, summaries
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_MARK = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+# roles as plain ints: ``data`` is called ~8 times per cell painted, most often for roles it
+# does not serve, and has to say so fast
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ID = int(Qt.ItemDataRole.UserRole) + 1
+_SUMMARY = int(Qt.ItemDataRole.UserRole) + 2
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -43,7 +49,8 @@ class DocumentListModel(QAbstractTableModel):
         self._status: Status | None = None
         self._search: str | None = None
         self._ids = np.zeros(0, dtype=np.int64)
-        self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
+        # page number -> (summaries, display strings per row: title, source, date)
+        self._pages: OrderedDict[int, tuple[list[DocumentSummary], list[tuple[str, str, str]]]] = OrderedDict()
         self.pages_read = 0  # how many pages were read from the project (tests, benchmarks)
         self.reload()
 
@@ -77,18 +84,21 @@ class DocumentListModel(QAbstractTableModel):
     def summary(self, row: int) -> DocumentSummary:
         """One row's summary: its page is read from the project the first time it is needed."""
         p, i = divmod(row, self.PAGE)
+        return self._page(p)[0][i]
+
+    def _page(self, p: int) -> tuple[list[DocumentSummary], list[tuple[str, str, str]]]:
         page = self._pages.get(p)
         if page is None:
-            page = self._read_page(p)
-        else:
-            self._pages.move_to_end(p)
-        return page[i]
+            return self._read_page(p)
+        self._pages.move_to_end(p)
+        return page
 
-    def _read_page(self, p: int) -> list[DocumentSummary]:
+    def _read_page(self, p: int) -> tuple[list[DocumentSummary], list[tuple[str, str, str]]]:
         ids = self._ids[p * self.PAGE:(p + 1) * self.PAGE].tolist()
-        got = {s.id: s for s in self._project.summaries(ids, self._annotator_id)}
+        got = {s.id: s for s in summaries(self._project, ids, self._annotator_id)}
         # a document deleted since the ids were read keeps its row until the next reload
-        page = [got.get(d) or DocumentSummary(d, "(deleted)", None, None, 0) for d in ids]
+        rows = [got.get(d) or DocumentSummary(d, "(deleted)", None, None, 0) for d in ids]
+        page = (rows, [_cells(d) for d in rows])
         self._pages[p] = page
         self.pages_read += 1
         while len(self._pages) > self.CACHE_PAGES:
@@ -104,9 +114,9 @@ class DocumentListModel(QAbstractTableModel):
         page = self._pages.get(p)
         if page is None:
             return  # not read yet: it will be read fresh when shown
-        fresh = self._project.summaries([document_id], self._annotator_id)
+        fresh = summaries(self._project, [document_id], self._annotator_id)
         if fresh:
-            page[k] = fresh[0]
+            page[0][k], page[1][k] = fresh[0], _cells(fresh[0])
             self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
 
     # ---------------------------------------------------------------- Qt API
@@ -132,34 +142,37 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == _DISPLAY:
+            row = index.row()
+            if not index.isValid() or not 0 <= row < len(self._ids):
+                return None
+            p, i = divmod(row, self.PAGE)
+            return self._page(p)[1][i][index.column()]
+        if role == _ID:
+            return int(self._ids[index.row()]) if index.isValid() and 0 <= index.row() < len(self._ids) else None
+        if role != _TOOLTIP and role != _SUMMARY:
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        if role == self.DocumentIdRole:
-            return int(self._ids[index.row()])  # no page read needed
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, self.SummaryRole):
-            return None
         d = self.summary(index.row())
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.TITLE:
-                stance = f"  [{d.stance}]" if d.stance else ""
-                return f"{STATUS_MARK[d.status]} {d.title or '(untitled)'}{stance}"
-            if col == self.SOURCE:
-                return d.source or ""
-            return _short_date(d.published)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            bits = [d.title or "(untitled)", f"{d.length:,} characters",
-                    f"status: {d.status.value.replace('_', ' ')}"]
-            if d.published:
-                bits.append(f"published {d.published}")
-            if d.source:
-                bits.append(f"source: {d.source}")
-            if d.stance:
-                bits.append(f"stance: {d.stance}")
-            if d.span_count:
-                bits.append(f"{d.span_count} spans")
-            return "\n".join(bits)
-        return d
+        if role == _SUMMARY:
+            return d
+        bits = [d.title or "(untitled)", f"{d.length:,} characters", f"status: {d.status.value.replace('_', ' ')}"]
+        if d.published:
+            bits.append(f"published {d.published}")
+        if d.source:
+            bits.append(f"source: {d.source}")
+        if d.stance:
+            bits.append(f"stance: {d.stance}")
+        if d.span_count:
+            bits.append(f"{d.span_count} spans")
+        return "\n".join(bits)
+
+
+def _cells(d: DocumentSummary) -> tuple[str, str, str]:
+    """What a row shows: status mark, title and stance; source; day of publication."""
+    stance = f"  [{d.stance}]" if d.stance else ""
+    return f"{STATUS_MARK[d.status]} {d.title or '(untitled)'}{stance}", d.source or "", _short_date(d.published)
 
 
 def _short_date(published: str | None) -> str:
