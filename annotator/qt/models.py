@@ -48,7 +48,7 @@ class DocumentListModel(QAbstractTableModel):
         self._annotator_id = annotator_id
         self._status: Status | None = None
         self._search: str | None = None
-        self._ids = np.zeros(0, dtype=np.int64)
+        self._ids: range | np.ndarray = range(0)
         # page number -> (summaries, display strings per row: title, source, date)
         self._pages: OrderedDict[int, tuple[list[DocumentSummary], list[tuple[str, str, str]]]] = OrderedDict()
         self.pages_read = 0  # how many pages were read from the project (tests, benchmarks)
@@ -78,8 +78,11 @@ class DocumentListModel(QAbstractTableModel):
 
     def row_of(self, document_id: int) -> int:
         """The row of a document under the current filter, or -1 (a binary search of the ids)."""
-        i = int(np.searchsorted(self._ids, document_id))
-        return i if i < len(self._ids) and self._ids[i] == document_id else -1
+        ids = self._ids
+        if isinstance(ids, range):
+            return document_id - ids.start if document_id in ids else -1
+        i = int(np.searchsorted(ids, document_id))
+        return i if i < len(ids) and ids[i] == document_id else -1
 
     def summary(self, row: int) -> DocumentSummary:
         """One row's summary: its page is read from the project the first time it is needed."""
@@ -94,7 +97,8 @@ class DocumentListModel(QAbstractTableModel):
         return page
 
     def _read_page(self, p: int) -> tuple[list[DocumentSummary], list[tuple[str, str, str]]]:
-        ids = self._ids[p * self.PAGE:(p + 1) * self.PAGE].tolist()
+        chunk = self._ids[p * self.PAGE:(p + 1) * self.PAGE]
+        ids = list(chunk) if isinstance(chunk, range) else chunk.tolist()
         got = {s.id: s for s in summaries(self._project, ids, self._annotator_id)}
         # a document deleted since the ids were read keeps its row until the next reload
         rows = [got.get(d) or DocumentSummary(d, "(deleted)", None, None, 0) for d in ids]
