@@ -14,7 +14,7 @@ annotator's work is loaded (blind annotation).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -32,11 +32,12 @@ from annotator.core.model import (
     Status,
     is_suggestion_origin,
 )
-from annotator.core.tokens import TokenIndex
 from annotator.qt.text_view import RenderSpan, Style
 from annotator.qt.undo import EditSession
 from annotator.storage import Project, edits
-from annotator.storage import tokens as stored_tokens
+
+if TYPE_CHECKING:
+    from annotator.core.tokens import TokenIndex
 
 STANCE_GROUP = "stance"
 
@@ -127,7 +128,9 @@ class DocumentController(QObject):
             return spans, rels, [self.render_span(s, claimant_of, by_id, text) for s in spans]
 
         def tokenize(progress, cancelled):  # after the spans: snapping needs it, drawing does not
-            return self._tokens.get(document_id) or stored_tokens.token_index(self.project, document_id, text, lang)
+            from annotator.storage.tokens import token_index
+
+            return self._tokens.get(document_id) or token_index(self.project, document_id, text, lang)
 
         def tokens_done(tokens: TokenIndex) -> None:
             if shiboken6.isValid(self):
@@ -233,7 +236,9 @@ class DocumentController(QObject):
         doc_id = self.document.id
         idx = self._tokens.get(doc_id)
         if idx is None:
-            idx = stored_tokens.token_index(self.project, doc_id, self.document.text, self.project.language)
+            from annotator.storage.tokens import token_index  # (numpy: not needed to show the window)
+
+            idx = token_index(self.project, doc_id, self.document.text, self.project.language)
         self._cache_tokens(doc_id, idx)
         return idx
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.storage import Project
 from annotator.storage.doclist import document_ids, summaries
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_MARK = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
@@ -48,7 +52,7 @@ class DocumentListModel(QAbstractTableModel):
         self._annotator_id = annotator_id
         self._status: Status | None = None
         self._search: str | None = None
-        self._ids: range | np.ndarray = range(0)
+        self._ids: range | np.ndarray = range(0)  # numpy only when the ids have gaps (doclist)
         # page number -> (summaries, display strings per row: title, source, date)
         self._pages: OrderedDict[int, tuple[list[DocumentSummary], list[tuple[str, str, str]]]] = OrderedDict()
         self.pages_read = 0  # how many pages were read from the project (tests, benchmarks)
@@ -81,6 +85,8 @@ class DocumentListModel(QAbstractTableModel):
         ids = self._ids
         if isinstance(ids, range):
             return document_id - ids.start if document_id in ids else -1
+        import numpy as np
+
         i = int(np.searchsorted(ids, document_id))
         return i if i < len(ids) and ids[i] == document_id else -1
 

@@ -13,18 +13,20 @@ the count did.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import Select, func, select, text
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.storage.project import D, FTS, FTS_ROWID_FILTER, ST, Project, _fts_match
 
-
-Ids = range | np.ndarray  # sorted document ids: a range when they have no gaps
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _ids(project: Project, q: Select) -> np.ndarray:
+    import numpy as np
+
     with project.read() as c:
         # the DB-API rows as they come (SQLAlchemy's per-row result processing costs 3x the query)
         rows = c.execute(q).cursor.fetchall()
@@ -33,7 +35,7 @@ def _ids(project: Project, q: Select) -> np.ndarray:
     return ids
 
 
-def _all_ids(project: Project) -> Ids:
+def _all_ids(project: Project) -> range | np.ndarray:
     """Every document id. Ids without gaps (nothing ever deleted) are a ``range``: no id is read."""
     with project.read() as c:
         lo, hi, n = c.execute(select(func.min(D.c.id), func.max(D.c.id), func.count()).select_from(D)).one()
@@ -45,7 +47,7 @@ def _all_ids(project: Project) -> Ids:
 
 
 def document_ids(project: Project, *, annotator_id: int | None = None, status: Status | None = None,
-                 search: str | None = None) -> Ids:
+                 search: str | None = None) -> range | np.ndarray:
     """Sorted ids of the documents ``Project.list_documents`` would list with these filters."""
     search = search if search and search.strip() else None
     if search is not None and project.url is None:
@@ -60,6 +62,8 @@ def document_ids(project: Project, *, annotator_id: int | None = None, status: S
     mine = select(ST.c.document_id).where(ST.c.annotator_id == annotator_id)
     if status == Status.TODO:  # "to do" is every document without another status
         others = _ids(project, mine.where(ST.c.status != str(Status.TODO)))
+        import numpy as np
+
         everything = _all_ids(project)
         if isinstance(everything, range):
             everything = np.arange(everything.start, everything.stop, dtype=np.int64)

@@ -10,7 +10,7 @@ import sys
 
 from annotator.storage import db
 
-HEAVY = ("alembic", "spacy", "thinc", "sklearn", "scipy", "nltk", "matplotlib", "pandas")
+HEAVY = ("alembic", "spacy", "thinc", "sklearn", "scipy", "nltk", "matplotlib", "pandas", "numpy")
 
 
 def test_revisions_read_from_the_scripts_match_alembic():
