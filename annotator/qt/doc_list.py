@@ -39,7 +39,7 @@ class DocumentListView(QTableView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(DocumentListModel.TITLE, QHeaderView.ResizeMode.Stretch)
         fm = self.fontMetrics()
-        for col, sample in ((DocumentListModel.SOURCE, "Northwire Daily"), (DocumentListModel.DATE, "2026-12-31")):
+        for col, sample in ((DocumentListModel.SOURCE, "Northwire"), (DocumentListModel.DATE, "2026-12-31")):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, fm.horizontalAdvance(sample) + 16)
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 12)
         header.setMinimumSectionSize(40)

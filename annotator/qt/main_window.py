@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([320, 760, 320])
+        self.splitter.setSizes([400, 680, 320])  # the list: title, source and date
         self.setCentralWidget(self.splitter)
 
         # ---- status bar
