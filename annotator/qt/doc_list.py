@@ -28,7 +28,7 @@ class DocumentListView(QTableView):
         rows = self.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 4)  # a list's row, with a little air
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 2)  # a list's row, about as tight
         self.horizontalHeader().setHighlightSections(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -55,6 +55,7 @@ class DocumentListModel(QAbstractTableModel):
         self._ids: range | np.ndarray = range(0)  # numpy only when the ids have gaps (doclist)
         # page number -> (summaries, display strings per row: title, source, date)
         self._pages: OrderedDict[int, tuple[list[DocumentSummary], list[tuple[str, str, str]]]] = OrderedDict()
+        self._hot, self._hot_cells = -1, []  # the page painted last: most calls are for it
         self.pages_read = 0  # how many pages were read from the project (tests, benchmarks)
         self.reload()
 
@@ -72,6 +73,7 @@ class DocumentListModel(QAbstractTableModel):
         self._ids = document_ids(self._project, annotator_id=self._annotator_id, status=self._status,
                                  search=self._search)
         self._pages.clear()
+        self._hot, self._hot_cells = -1, []
         self.endResetModel()
 
     def total(self) -> int:
@@ -112,7 +114,8 @@ class DocumentListModel(QAbstractTableModel):
         self._pages[p] = page
         self.pages_read += 1
         while len(self._pages) > self.CACHE_PAGES:
-            self._pages.popitem(last=False)
+            if self._pages.popitem(last=False)[0] == self._hot:
+                self._hot, self._hot_cells = -1, []
         return page
 
     def refresh_row(self, document_id: int) -> None:
@@ -154,10 +157,12 @@ class DocumentListModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if role == _DISPLAY:
             row = index.row()
-            if not index.isValid() or not 0 <= row < len(self._ids):
-                return None
-            p, i = divmod(row, self.PAGE)
-            return self._page(p)[1][i][index.column()]
+            p = row // self.PAGE
+            if p != self._hot:
+                if not index.isValid() or not 0 <= row < len(self._ids):
+                    return None
+                self._hot, self._hot_cells = p, self._page(p)[1]
+            return self._hot_cells[row - p * self.PAGE][index.column()]
         if role == _ID:
             return int(self._ids[index.row()]) if index.isValid() and 0 <= index.row() < len(self._ids) else None
         if role != _TOOLTIP and role != _SUMMARY:
