@@ -35,6 +35,7 @@ from annotator.core.model import (
 from annotator.qt.text_view import RenderSpan, Style
 from annotator.qt.undo import EditSession
 from annotator.storage import Project, edits
+from annotator.storage.spanread import document_spans
 
 if TYPE_CHECKING:
     from annotator.core.tokens import TokenIndex
@@ -121,7 +122,7 @@ class DocumentController(QObject):
         text, lang = self.document.text, self.project.language
 
         def load(progress, cancelled):  # worker thread: plain data only
-            spans = self.project.spans(document_id, annotator_id)
+            spans = document_spans(self.project, document_id, annotator_id)
             rels = self.project.relations(document_id, annotator_id)
             claimant_of = {r.head_span_id: r.tail_span_id for r in rels if r.kind == CLAIMANT}
             by_id = {s.id: s for s in spans}
