@@ -32,7 +32,7 @@ from annotator.core.model import (
     Status,
     is_suggestion_origin,
 )
-from annotator.qt.text_view import RenderSpan, Style
+from annotator.qt.text_view import RenderSpan, SpanIndex, Style, index_spans
 from annotator.qt.undo import EditSession
 from annotator.storage import Project, edits
 from annotator.storage.spanread import document_spans
@@ -67,6 +67,7 @@ class DocumentController(QObject):
         self._stance: int | None = None
         self._status = Status.TODO
         self.rendered: list[RenderSpan] = []
+        self.rendered_index: SpanIndex | None = None  # ``rendered``, indexed for the text view (large documents)
         self.loading = False
         self._load_generation = 0
         self._by_start: dict[int, set[int]] = {}  # start offset -> span ids (duplicate check)
@@ -126,7 +127,12 @@ class DocumentController(QObject):
             rels = self.project.relations(document_id, annotator_id)
             claimant_of = {r.head_span_id: r.tail_span_id for r in rels if r.kind == CLAIMANT}
             by_id = {s.id: s for s in spans}
-            return spans, rels, [self.render_span(s, claimant_of, by_id, text) for s in spans]
+            by_start: dict[int, set[int]] = {}
+            for sp in spans:
+                by_start.setdefault(sp.start, set()).add(sp.id)
+            rendered = [self.render_span(s, claimant_of, by_id, text) for s in spans]
+            # everything the GUI thread would otherwise build from 20,000 spans: made here
+            return (by_id, claimant_of, by_start), rels, rendered, index_spans(rendered)
 
         def tokenize(progress, cancelled):  # after the spans: snapping needs it, drawing does not
             from annotator.storage.tokens import token_index
@@ -140,13 +146,14 @@ class DocumentController(QObject):
         def done(result) -> None:
             if not shiboken6.isValid(self) or generation != self._load_generation:
                 return  # the window closed, or the user moved on
-            spans, rels, rendered = result
+            (by_id, claimant_of, by_start), _rels, rendered, index = result
             if document_id not in self._tokens:
                 self._token_task = run_task(tokenize, on_done=tokens_done)
-            self._set_spans(spans, rels)
-            self.rendered = rendered
+            self.spans, self.claimant_of, self._by_start = by_id, claimant_of, by_start
+            self.rendered, self.rendered_index = rendered, index
             self.loading = False
             self.spansLoaded.emit(document_id)
+            self.rendered_index = None  # handed over once: the view owns (and edits) it now
 
         self._task = run_task(load, on_done=done, on_error=lambda msg, _tb: self.refused.emit(msg))
         return self.document
@@ -158,7 +165,7 @@ class DocumentController(QObject):
             return
         self._set_spans(self.project.spans(self.document.id, self.annotator.id),
                         self.project.relations(self.document.id, self.annotator.id))
-        self.rendered = [self.render(s) for s in self.spans.values()]
+        self.rendered, self.rendered_index = [self.render(s) for s in self.spans.values()], None
         self.spansLoaded.emit(self.document.id)
 
     def _read_side(self) -> None:

@@ -520,7 +520,7 @@ class MainWindow(QMainWindow):
 
     def _on_spans_loaded(self, document_id: int) -> None:
         c = self.controller
-        self.text_view.set_spans(c.rendered)
+        self.text_view.set_spans(c.rendered, c.rendered_index)
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
         if self.find_bar.isVisible():
