@@ -119,3 +119,14 @@ def test_workspace_snapping_uses_stored_tokens(project):
     s = text.index("0,0")
     assert text[slice(*idx.snap(s, s + 2))] == "10,000"
     assert project.labels(Layer.ENTITY)
+
+
+def test_spacy_export_leaves_srsly_as_it_found_it(sample_project, tmp_path: Path):
+    import srsly.msgpack
+    from spacy.tokens import DocBin
+
+    export(sample_project, ExportOptions("spacy", tmp_path / "a.spacy", annotator="alice", split=(0.5, 0.5)))
+    assert "get_all" not in vars(srsly.msgpack.msgpack_encoders)  # the registry's own lookup is back
+    docs = [d for part in ("train", "dev") for d in DocBin().from_disk(tmp_path / "a.spacy" / f"{part}.spacy")
+            .get_docs(core.blank("en").vocab)]
+    assert docs and all(d.user_data["annotator"]["annotator"] == "alice" for d in docs)
