@@ -45,3 +45,25 @@ def test_chain_needs_the_right_partner():
 def test_nothing_marked():
     got, per_doc = f1_counts([[], []], [[], []])
     assert not got.n_a and not got.exact and per_doc.tolist() == [[0, 0, 0], [0, 0, 0]]
+
+
+def test_alpha_by_coder_pairs_equals_the_count_matrix_form():
+    import numpy as np
+
+    import annotator.core.agreement.coding as coding
+    from annotator.core.agreement.coding import CodingData, krippendorff_alpha_nominal
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        items, coders, k = rng.integers(1, 60), rng.integers(2, 6), rng.integers(1, 5)
+        data = CodingData.from_codes(rng.integers(-1, k, size=(items, coders)), list(range(k)), list(range(coders)))
+        fast = krippendorff_alpha_nominal(data)
+        limit = coding._PAIRWISE_CODERS
+        coding._PAIRWISE_CODERS = 0  # the items × categories form
+        try:
+            slow = krippendorff_alpha_nominal(data)
+        finally:
+            coding._PAIRWISE_CODERS = limit
+        assert type(fast) is type(slow) and fast.items == slow.items
+        if getattr(slow, "value", None) is not None:
+            assert abs(fast.value - slow.value) < 1e-12
