@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: run test test-fast bench lint bundle clean
+.PHONY: run test test-fast bench soak lint bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
+
+# 100 SIGKILLs during edits (docs/reliability.md); too long for every CI run
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/soak_kills.py
 
 lint: $(STAMP)
 	$(BIN)/lint-imports

@@ -5,25 +5,36 @@ this module finds them, so adding a command touches no shared file. No Qt import
 the GUI is loaded by name only when it is asked for.
 
 Exit codes: 0 success; 1 finished, but some input was refused (see messages);
-2 usage error; 3 the project cannot be opened or used; 130 interrupted.
+2 usage error; 3 the project cannot be opened or used, or a file cannot be written (read-only,
+full disk, I/O error: one sentence names the path and what was kept); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import pkgutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 import annotator
-from sqlalchemy.exc import DBAPIError
-
 from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.storage.db import problem_sentence
 from annotator.paths import PROJECT_SUFFIX
+from annotator.storage.errors import DatabaseError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_PROJECT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _project_shown(args: argparse.Namespace) -> str:
+    from annotator.paths import default_project_path
+
+    project = getattr(args, "project", None)
+    return str(project) if project else str(default_project_path())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,9 +87,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnnotatorError as e:
         print(f"annotator: {e}", file=sys.stderr)
         return EXIT_PARTIAL
-    except DBAPIError as e:  # e.g. a team server's row-level security or grants said no
+    except DatabaseError as e:  # e.g. a team server's row-level security or grants said no
+        if isinstance(e.orig, sqlite3.Error):  # damage, a full disk, an I/O error: name the file
+            print(f"annotator: {problem_sentence(_project_shown(args), e)}", file=sys.stderr)
+            return EXIT_PROJECT
         reason = (str(e.orig) if e.orig is not None else str(e)).strip().splitlines()[0]
         print(f"annotator: the database refused: {reason}", file=sys.stderr)
+        return EXIT_PROJECT
+    except sqlite3.Error as e:
+        print(f"annotator: {problem_sentence(_project_shown(args), e)}", file=sys.stderr)
+        return EXIT_PROJECT
+    except OSError as e:  # a full disk, a read-only folder, an I/O error writing an output file
+        if e.errno not in _WRITE_ERRNOS:
+            raise
+        where = e.filename or _project_shown(args)
+        print(f"annotator: cannot write {where}: {e.strerror}; nothing partial was left under that name",
+              file=sys.stderr)
         return EXIT_PROJECT
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)

@@ -27,7 +27,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp())
     project = build(tmp / "demo.annotator")
-    reports = [ag.compute(project, layer) for layer in ag.LAYERS]
+    reports = [ag.compute(project, layer, gamma_samples=30) for layer in ag.LAYERS]
     html = tmp / "agreement-report.html"
     html.write_text(ag.to_html(reports, "Agreement report — border reports"), encoding="utf-8")
     shutil.copy(html, OUT / "agreement-report.html")

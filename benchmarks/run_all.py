@@ -34,6 +34,7 @@ FULL: dict[str, list[str]] = {
     "bench_open.py": ["--docs", "100000", "--repeat", "3"],
     "bench_search.py": ["--docs", "100000", "--repeat", "15"],
     "bench_export.py": ["--docs", "3000", "--repeat", "1"],  # 100,000 would take ~30 min alone (spaCy ~200 docs/s here)
+    "bench_gamma.py": ["--docs", "1000"],  # 10,000 takes ~N min: run it by hand (docs/agreement.md)
 }
 QUICK: dict[str, list[str]] = {
     "bench_import.py": ["--docs", "5000"],
@@ -41,6 +42,7 @@ QUICK: dict[str, list[str]] = {
     "bench_search.py": ["--docs", "5000", "--repeat", "3"],
     "bench_export.py": ["--docs", "1000", "--repeat", "1"],
     "bench_agreement.py": ["--docs", "1000"],
+    "bench_gamma.py": ["--docs", "200", "--reference-docs", "5"],
     "bench_workspace.py": ["--quick"],
 }
 # Run first: they build the shared cache the others reuse.

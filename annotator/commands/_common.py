@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import ProjectError, ProjectReadOnlyError
 from annotator.paths import default_project_path
-from annotator.storage import Project, postgres
+from annotator.storage import Project, db, postgres
 
 
 def add_project_arg(p: argparse.ArgumentParser, *, required: bool = False) -> None:
@@ -28,7 +29,20 @@ def add_new_project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schema", metavar="FILE", help="a new project's label schema (JSON; default: the news labels)")
 
 
-def open_project(args: argparse.Namespace, *, create: bool = False) -> Project:
+def open_project(args: argparse.Namespace, *, create: bool = False, write: bool = False) -> Project:
+    """The project a command works on. ``create``: make it if there is no file (an existing
+    file is opened, never replaced: an empty or foreign one is refused untouched); ``write``:
+    the command will change it, so a read-only file is refused now, before any work, with
+    "read-only: PATH …" (exit 3). Read commands open a read-only file read-only."""
+    project = _open(args, create)
+    if write and project.read_only:
+        project.close()
+        reason = db.read_only_reason(project.engine) or f"read-only: {project.path}"
+        raise ProjectReadOnlyError(f"{reason}; nothing was changed")
+    return project
+
+
+def _open(args: argparse.Namespace, create: bool) -> Project:
     if postgres.is_url(getattr(args, "project", None)):
         project = Project.open(args.project)
         if create and not project.labels():
@@ -38,13 +52,13 @@ def open_project(args: argparse.Namespace, *, create: bool = False) -> Project:
                                                     getattr(args, "schema", None)))
         return project
     path = Path(args.project) if getattr(args, "project", None) else default_project_path()
-    if create and not path.exists():
+    if create and not os.path.lexists(path):  # (lexists: a dangling link or a loop is refused, not replaced)
         from annotator.services.sample import new_project_schema
 
         schema = new_project_schema(getattr(args, "stance_target", None), getattr(args, "schema", None))
         print(f"annotator: creating project {path}", file=sys.stderr)
         return Project.create(path, schema)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise ProjectError(f"{path}: no such project file (create one with 'annotator import … --project {path}')")
     return Project.open(path)
 

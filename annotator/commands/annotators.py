@@ -66,14 +66,14 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    with open_project(args) as project:
+    with open_project(args, write=True) as project:
         a = roles.add_annotator(project, args.name, args.role)
     print(f"added {a.name} ({a.role})")
     return 0
 
 
 def run_set_role(args: argparse.Namespace) -> int:
-    with open_project(args) as project:
+    with open_project(args, write=True) as project:
         before, after = roles.set_role(project, args.name, args.role)
     if before == after.role:
         print(f"{after.name} is already {after.role}")

@@ -12,9 +12,11 @@ from annotator.services.bundles import export_bundle, read_bundle
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bundle", help="export one annotator's work as a bundle file (for 'annotator merge')",
-                       description="A bundle holds one annotator's spans, document labels, statuses and "
-                                   "relations, with documents named by content hash, so a lead can merge it "
-                                   "into a master project that was built separately.")
+                       description="A bundle holds one annotator's spans, document labels, statuses, "
+                                   "relations, claim links, stories and rejected suggestions (and, for the "
+                                   "adjudicated set 'gold', the lead's review records), with documents named by "
+                                   "content hash, so a lead can merge it into a master project that was built "
+                                   "separately. What it cannot carry is printed.")
     bsub = p.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
     e = bsub.add_parser("export", help="write an annotator's work to a bundle file")
     e.add_argument("--annotator", "-a", required=True, help="whose work to export")
@@ -43,6 +45,13 @@ def run_show(args: argparse.Namespace) -> int:
     print(f"documents:  {len(b.documents)} ({with_text} with text)")
     print(f"spans:      {b.span_count}")
     print(f"relations:  {len(b.relations)}")
+    print(f"version:    {b.version}")
+    if b.version >= 2:
+        print(f"claim links: {len(b.claim_links)}")
+        print(f"stories:    {len(b.stories)}")
+        print(f"rejected suggestions: {len(b.rejected)}")
+        if b.review is not None:
+            print(f"review records: {len(b.review)}")
     print(f"schema:     {b.schema.name} ({len(b.schema.labels)} labels)")
     print(f"digest:     {b.digest}")
     return 0

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
 from annotator.commands._common import add_project_arg
-from annotator.core.errors import ProjectError
+from annotator.core.errors import ProjectError, ProjectReadOnlyError
 from annotator.paths import default_project_path
 from annotator.services import recovery
+from annotator.storage import db
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Check a project file without changing it: SQLite's integrity and foreign-key checks, "
                     "the search index, the schema version and every span's offsets. Automatic backups "
                     "(one a day, the last 7 days) live in NAME.backups/ next to the project. "
-                    "Exit code 0: no problem; 1: problems found; 3: not a project file.")
+                    "A file that cannot be written (read-only mount, no permission) is checked and said to be "
+                    "read-only, which is not damage. Exit code 0: no problem; 1: problems found (damage); "
+                    "3: not a project file, or the check could not run (full disk, I/O error).")
     add_project_arg(p)
     what = p.add_mutually_exclusive_group()
     what.add_argument("--backup", nargs="?", const="", metavar="FILE",
@@ -57,15 +61,23 @@ def run(args: argparse.Namespace) -> int:
         if aside is not None:
             print(f"the replaced file is kept as {aside}")
         return 0
-    if not path.exists():
-        raise ProjectError(f"{path}: no such project file")
+    db.check_sqlite_file(path)
     if args.repair_search:
-        recovery.repair_search(path)
+        mode, why = db.open_mode(path)
+        if why is not None:
+            raise ProjectReadOnlyError(f"read-only: {path} cannot be written ({why}); the search index was not "
+                                       "rebuilt")
+        try:
+            recovery.repair_search(path)
+        except sqlite3.Error as e:
+            raise ProjectError(db.problem_sentence(path, e)) from None
         print("search index rebuilt")
     report = recovery.check(path)
     for problem in report.problems:
         print(f"problem: {problem}", file=sys.stderr)
     print(report.summary())
+    if report.unable is not None:
+        return 3  # not checked: neither "ok" nor "damaged"
     if args.backup is not None:
         if not report.ok:
             print("not backing up a damaged project; restore one with --restore latest", file=sys.stderr)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
+from annotator.core.errors import ProjectError
 from annotator.formats.registry import INTERCHANGE_NAMES
 from annotator.commands._common import add_project_arg, open_project, progress_bar
 from annotator.formats.units import UNITS
@@ -74,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
                          force=args.force, all_documents=args.all_documents, shard_docs=args.shard_size,
                          suggestions=args.include_suggestions,
                          language=args.language, offsets=args.offsets or "utf16")
+    existed = args.out.exists()
     try:
         with progress_bar("exporting", unit="doc") as progress:
             try:
@@ -81,6 +84,10 @@ def run(args: argparse.Namespace) -> int:
             except OutputExists as e:
                 print(f"annotator: {e}", file=sys.stderr)
                 return 1
+            except OSError as e:  # full disk, I/O error, no permission: the temporary file is gone
+                why = "the disk is full" if e.errno in (errno.ENOSPC, errno.EDQUOT) else (e.strerror or str(e))
+                kept = "the previous export there is unchanged" if existed else "nothing was written under that name"
+                raise ProjectError(f"cannot write {args.out}: {why}; {kept}") from None
     finally:
         project.close()
     for issue in report.issues[:SHOW_ISSUES]:

@@ -7,7 +7,7 @@ import sys
 
 from annotator.commands._common import add_new_project_args, add_project_arg, open_project, progress_bar
 from annotator.formats.units import UNITS
-from annotator.services.importing import describe_cuts, import_paths, preview_paths
+from annotator.services.importing import ImportStopped, describe_cuts, import_paths, preview_paths
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,12 +44,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.preview:
         return _preview(args)
-    project = open_project(args, create=True)
+    project = open_project(args, create=True, write=True)
     try:
         with progress_bar("importing") as progress:
             report = import_paths(project, args.paths, fmt=args.format, text_column=args.text_column,
                                   annotator=args.as_annotator, add_labels=args.add_labels, progress=progress,
                                   offsets=args.offsets, keep_boilerplate=args.keep_boilerplate)
+    except ImportStopped as e:  # the refusals so far, what was stored, then the one sentence (exit 3)
+        for err in e.report.errors:
+            print(f"error: {err}", file=sys.stderr)
+        if not args.quiet:
+            print(e.report.summary())
+        raise
     finally:
         project.close()
     for err in report.errors:

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from annotator.services.interchange import import_annotations
 
-    project = open_project(args, create=True)
+    project = open_project(args, create=True, write=True)
     try:
         if args.offsets and args.format != "doccano":
             print("annotator: --offsets applies to --format doccano only", file=sys.stderr)

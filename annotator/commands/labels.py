@@ -40,7 +40,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     schema = load_schema(args.file)
-    with open_project(args, create=True) as project:
+    with open_project(args, create=True, write=True) as project:
         project.apply_schema(schema)
     print(f"{len(schema.labels)} labels imported from {args.file}")
     return 0

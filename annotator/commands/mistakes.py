@@ -36,10 +36,9 @@ def run(args: argparse.Namespace) -> int:
     if args.folds < 2:
         print("annotator: --folds is at least 2", file=sys.stderr)
         return 2
-    with open_project(args) as project:
-        with progress_bar("training folds", unit="step") as progress:
-            rep = find_mistakes(project, view_of(args), k=args.folds, seed=args.seed, settings=settings_of(args),
-                                progress=progress)
+    with open_project(args) as project, progress_bar("training folds", unit="step") as progress:
+        rep = find_mistakes(project, view_of(args), k=args.folds, seed=args.seed, settings=settings_of(args),
+                            progress=progress)
     items = rep.items if args.all else rep.flagged()
     if args.top:
         items = items[:args.top]

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     rules = [r for f in args.patterns for r in pa.load_patterns(f)] + \
             [r for f in args.terms for r in pa.load_terms(f)]
-    with open_project(args) as project:
+    with open_project(args, write=True) as project:
         suggester = pa.make_suggester(project, rules, args.model, ignore_case=args.ignore_case)
         who = project.ensure_annotator(args.annotator)
         with progress_bar("suggesting", unit="doc") as progress:

@@ -58,7 +58,7 @@ def run_assign(args: argparse.Namespace) -> int:
     from annotator.services import review
 
     names = [n.strip() for n in args.annotators.split(",") if n.strip()]
-    with open_project(args) as project:
+    with open_project(args, write=True) as project:
         plan = review.assign(project, names, overlap=args.overlap, seed=args.seed)
     if args.fmt == "json":
         sys.stdout.write(orjson.dumps(plan, option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -98,7 +98,7 @@ def run_queue(args: argparse.Namespace) -> int:
 def run_auto_accept(args: argparse.Namespace) -> int:
     from annotator.services import review
 
-    with open_project(args) as project:
+    with open_project(args, write=True) as project:
         got = review.auto_accept(project, threshold=args.threshold, adjudicator=args.adjudicator,
                                  include_unfinished=args.include_unfinished, mark_reviewed=args.mark_reviewed)
     print(f"pre-accepted {got['spans']} spans and {got['stances']} stances in {got['documents']} documents "

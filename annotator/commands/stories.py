@@ -71,7 +71,7 @@ def _annotator(project, name: str):
 def run_group(args: argparse.Namespace) -> int:
     from annotator.services.stories import GROUP_THRESHOLD, group_stories
 
-    with open_project(args) as project:
+    with open_project(args, write=True) as project:
         made = group_stories(project, threshold=args.threshold if args.threshold is not None else GROUP_THRESHOLD)
         for s in made:
             print(f"story {s.id}: {s.title} — documents {', '.join(map(str, s.document_ids))}")

@@ -74,9 +74,8 @@ def _train(args: argparse.Namespace, curve) -> int:
         return 2
     opts = TrainOptions(view=view_of(args), components=args.components, base=args.base, dev=args.dev,
                         seed=args.seed, settings=settings_of(args), name=args.name, curve=curve)
-    with open_project(args) as project:
-        with progress_bar("training", unit="step") as progress:
-            info = train_model(project, opts, progress=progress)
+    with open_project(args) as project, progress_bar("training", unit="step") as progress:
+        info = train_model(project, opts, progress=progress)
     if args.fmt == "json":
         sys.stdout.write(dumps({"name": info.name, "path": str(info.path), "view": info.view,
                                 "components": info.components, "documents": info.documents,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -252,8 +253,8 @@ def _byline(line: str) -> tuple[list[str], list[tuple[int | None, int, int]], st
     dates = [d[2:] for d in found]
     for a, b, *_ in reversed(found):  # "Hana Oduya 18 February 2026": the date is not part of a name
         rest = rest[:a] + " | " + rest[b:]
-    rest = re.sub(bp._TIME, " ", rest, flags=re.I)
-    rest = re.sub(bp._TZ, " ", rest)
+    rest = bp.TIME_RE.sub(" ", rest)
+    rest = bp.TZ_RE.sub(" ", rest)
     chunks = [c for c in re.split(r"\s*(?:[|·•—–]|\s-\s|,(?=\s*(?:(?i:updated|published|posted)\b|\d|\|)))\s*|"
                                  r"\s+(?=(?i:updated|published|posted|on)\b)", rest) if c and c.strip(" ,")]
     names: list[str] = []
@@ -716,17 +717,23 @@ def _clip(title: str, max_len: int = 300) -> str:
 
 
 # ------------------------------------------------------------------------------------- the old API
+@lru_cache(maxsize=16)
+def _structure(text: str) -> Article:
+    """One analysis for the three helpers below (an importer calls them one after the other)."""
+    return analyse(_head(text, tail=True), cut=False)
+
+
 def extract_title(text: str, max_len: int = 300) -> str:
-    return _clip(analyse(_head(text), cut=False).title, max_len)
+    return _clip(_structure(text).title, max_len)
 
 
 def extract_date(text: str, head_chars: int = 600) -> str | None:
     """The article's own date, as ISO ``YYYY-MM-DD``."""
-    return analyse(_head(text), cut=False).published
+    return _structure(text).published
 
 
 def extract_source(text: str, head_chars: int = 800) -> str | None:
-    return analyse(_head(text, tail=True), cut=False).source
+    return _structure(text).source
 
 
 def _head(text: str, tail: bool = False) -> str:

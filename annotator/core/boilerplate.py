@@ -54,6 +54,11 @@ _TIME = r"\b\d{1,2}(?:[:.]\d\d){1,2}\s*(?:[ap]\.?\s?m\.?)?(?=\W|$)|\b\d{1,2}\s*[
 _TZ = r"\b(?:GMT|UTC|BST|CET|CEST|EET|EEST|KST|JST|IST|AEDT|AEST|[ECMP][SD]?T)(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\b"
 _DATE_WORDS = (r"\b(?:published|updated|last\s+updated|first\s+published|posted|modified|date|dated|on|at|"
                r"today|am|pm|hrs|h|ago|mins?|minutes?|hours?|days?|an?|just\s+now|local\s+time|time)\b")
+TIME_RE = re.compile(_TIME, re.I)
+TZ_RE = re.compile(_TZ)
+_WEEKDAY_RE = re.compile(WEEKDAY, re.I)
+_DATE_WORDS_RE = re.compile(_DATE_WORDS, re.I)
+_NUMBER_RE = re.compile(r"\b\d+\b")
 _ONLY_PUNCT = re.compile(r"^[\s|,·•:;/()\[\]–—-]*$")
 _DATE_LABEL = re.compile(r"^\s*(?P<label>published|first published|posted|updated|last updated|modified)\b", re.I)
 
@@ -70,11 +75,11 @@ def date_only(line: str) -> tuple[int | None, int, int, str] | None:
     rest = s
     for a, b, *_ in reversed(dates):
         rest = rest[:a] + " " + rest[b:]
-    rest = re.sub(_TIME, " ", rest, flags=re.I)
-    rest = re.sub(_TZ, " ", rest)
-    rest = re.sub(WEEKDAY, " ", rest, flags=re.I)
-    rest = re.sub(_DATE_WORDS, " ", rest, flags=re.I)
-    rest = re.sub(r"\b\d+\b", " ", rest)  # "2 hours ago"
+    rest = TIME_RE.sub(" ", rest)
+    rest = TZ_RE.sub(" ", rest)
+    rest = _WEEKDAY_RE.sub(" ", rest)
+    rest = _DATE_WORDS_RE.sub(" ", rest)
+    rest = _NUMBER_RE.sub(" ", rest)  # "2 hours ago"
     if not _ONLY_PUNCT.match(rest):
         return None
     m = _DATE_LABEL.match(s)

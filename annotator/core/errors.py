@@ -22,5 +22,10 @@ class ProjectTooNewError(ProjectError):
     """The project was written by a newer version of annotator."""
 
 
+class ProjectReadOnlyError(ProjectError):
+    """The project file cannot be written (read-only mount, no permission); str(err) starts
+    with "read-only: PATH"."""
+
+
 class SpanError(AnnotatorError):
     """A span that cannot be stored (empty, whitespace only, out of range)."""

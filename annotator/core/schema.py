@@ -14,6 +14,32 @@ from annotator.core.model import LabelDef, Layer
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_CLAIM_STANCES = ("supports", "refutes", "neutral")
+MAX_LABEL_CHARS = 100
+
+
+def shown_label(name: str, limit: int = 40) -> str:
+    """A label as a message shows it: as it is when it is a plain label; quoted, control
+    characters escaped and cut to ``limit`` characters when not."""
+    if len(name) <= limit and name.isprintable() and name == name.strip() and name:
+        return name
+    return repr(name if len(name) <= limit else name[:limit] + "…")
+
+
+def label_name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a label (None if it can): a label is printable text on one line,
+    1 to 100 characters, without white space at its ends. Exports write labels into files where
+    a line break or a control character would break the file (CoNLL, brat, CSV)."""
+    if not isinstance(name, str) or not name.strip():
+        return "a label needs a name"
+    if len(name) > MAX_LABEL_CHARS:
+        return f"label {shown_label(name)!s} has {len(name):,} characters; a label may have at most {MAX_LABEL_CHARS}"
+    bad = next((ch for ch in name if not ch.isprintable()), None)
+    if bad is not None:
+        what = "a line break" if bad in "\r\n\u2028\u2029\x85" else ("a NUL" if bad == "\x00" else f"the character U+{ord(bad):04X}")
+        return f"label {shown_label(name)} contains {what}; a label is printable text on one line"
+    if name != name.strip():
+        return f"label {shown_label(name)} begins or ends with white space"
+    return None
 
 
 @dataclass
@@ -51,6 +77,9 @@ def schema_from_dict(data: Any, where: str = "schema") -> Schema:
         at = f"{where}: labels[{i}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
             raise InputError("each label needs a non-empty 'name'", at)
+        problem = label_name_problem(raw["name"])
+        if problem:
+            raise InputError(problem, at)
         try:
             layer = Layer(raw.get("layer", "entity"))
         except ValueError:
@@ -77,7 +106,12 @@ def schema_from_dict(data: Any, where: str = "schema") -> Schema:
 def load_schema(path: str | Path) -> Schema:
     path = Path(path)
     try:
-        data = orjson.loads(path.read_bytes())
+        raw = path.read_bytes()
+        enc = next((e for bom, e in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")) if raw.startswith(bom)), None)
+        data = orjson.loads(raw.decode(enc) if enc else raw.removeprefix(b"\xef\xbb\xbf"))
+    except UnicodeDecodeError as e:
+        raise InputError(f"not valid {enc.upper()} text ({e.reason})", str(path)) from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", str(path)) from None
     except orjson.JSONDecodeError as e:

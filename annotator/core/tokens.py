@@ -15,6 +15,7 @@ operations. The few tokens the tokenizer's exceptions give a norm of their own (
 
 from __future__ import annotations
 
+import re
 import struct
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
@@ -24,6 +25,27 @@ from typing import Literal
 import numpy as np
 
 Mode = Literal["expand", "contract", "strict"]
+Edge = Literal["start", "end"]
+
+# What a reader calls a word: letters/digits joined by inner hyphens or apostrophes
+# ("Jong-un", "O'Brien", "don't"). spaCy splits "Jong-un" into Jong, -, un; a word is always
+# widened to whole tokens afterwards, so a span made from it stays token-aligned (exports).
+_HYPHENS = "\\-\u2010\u2011"
+_APOSTROPHES = "'\u2019"
+_WORD = re.compile(rf"\w+(?:[{_HYPHENS}{_APOSTROPHES}]\w+)*")
+_HYPHENATED = re.compile(rf"\w+(?:[{_HYPHENS}]\w+)+")
+_POSSESSIVE = re.compile(rf"[{_APOSTROPHES}][sS]$")
+_WINDOW = 256  # characters searched on either side of a position
+
+
+def _match_around(regex: re.Pattern[str], text: str, pos: int) -> tuple[int, int] | None:
+    """The match of ``regex`` that contains ``pos`` (start <= pos < end), searched near ``pos``."""
+    for m in regex.finditer(text, max(0, pos - _WINDOW), min(len(text), pos + _WINDOW)):
+        if m.start() > pos:
+            break
+        if pos < m.end():
+            return m.start(), m.end()
+    return None
 
 _HEAD = struct.Struct("<IIII")  # tokens, overflow values, tokens with a norm of their own, flags
 _FIRST_NOT_SENT_START = 1  # the tokenizer left the first token unmarked (its special-case path)
@@ -219,3 +241,57 @@ class TokenIndex:
 
     def is_aligned(self, start: int, end: int) -> bool:
         return self.snap(start, end, "strict") is not None
+
+    def is_token_start(self, pos: int) -> bool:
+        i = bisect_left(self.starts, pos)
+        return i < len(self.starts) and self.starts[i] == pos
+
+    # ------------------------------------------------------------------ words
+    def word_at(self, pos: int) -> tuple[int, int] | None:
+        """The word under ``pos`` (a double click): "Jong-un" and "O'Brien" whole, a possessive
+        "'s" left out ("Pyongyang's" gives "Pyongyang": the name is the entity); widened to token
+        boundaries. Punctuation and symbols (an emoji, a dash) give their token."""
+        hit = _match_around(_WORD, self.text, pos)
+        if hit is None:
+            return self.token_at(pos)
+        s, e = hit
+        poss = _POSSESSIVE.search(self.text, s, e)
+        if poss is not None and poss.start() > s and self.is_token_start(poss.start()) \
+                and pos < poss.start():
+            e = poss.start()
+        return self.snap(s, e, "expand")
+
+    def snap_words(self, start: int, end: int) -> tuple[int, int] | None:
+        """Snap a selection to tokens (``expand``), then widen an edge that falls inside a
+        hyphenated word to the whole word: a drag that ends after "Kim Jong-" gives "Kim Jong-un"."""
+        got = self.snap(start, end, "expand")
+        if got is None:
+            return None
+        s, e = got
+        left = _match_around(_HYPHENATED, self.text, s)
+        if left is not None and left[0] < s:
+            s = left[0]
+        right = _match_around(_HYPHENATED, self.text, e - 1)
+        if right is not None and right[1] > e:
+            e = right[1]
+        return got if (s, e) == got else self.snap(s, e, "expand")
+
+    # ------------------------------------------------------------------ edges
+    def move_edge(self, start: int, end: int, edge: Edge, step: int) -> tuple[int, int] | None:
+        """[start, end) with one edge moved by one token: ``edge`` "start" or "end", ``step`` -1
+        (left) or +1 (right). None when there is no token to move to or the span would be empty."""
+        if edge == "end":
+            if step > 0:
+                i = bisect_right(self.ends, end)
+                new = self.ends[i] if i < len(self.ends) else None
+            else:
+                i = bisect_left(self.ends, end) - 1
+                new = self.ends[i] if i >= 0 else None
+            return (start, new) if new is not None and new > start else None
+        if step < 0:
+            i = bisect_left(self.starts, start) - 1
+            new = self.starts[i] if i >= 0 else None
+        else:
+            i = bisect_right(self.starts, start)
+            new = self.starts[i] if i < len(self.starts) else None
+        return (new, end) if new is not None and new < end else None

@@ -48,6 +48,7 @@ from annotator.core.errors import InputError
 from annotator.core.text import content_hash
 from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, check_offsets, open_text
+from annotator.formats.decoding import bom_encoding, decode_bytes
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.formats.units import propose
 
@@ -239,7 +240,7 @@ def _parse_ann(ann: str, text: str, where: str) -> tuple[Record | None, list[Inp
             return ids[ref]
         why = ("was left out" if ref in dropped else
                "is an event or other annotation with no place here" if ref[:1] in "ER*#N" else "is not in the file")
-        errors.append(InputError(f"{what} refers to {ref}, which {why}: left out", at))
+        errors.append(InputError(f"{what} refers to {ref}, which {why}: the {what.split()[0]} is left out", at))
         return None
 
     # pass 2: everything that points at the spans
@@ -317,6 +318,18 @@ def _brat_proposal(text: str, checks: list[tuple[int, int, str]]) -> str:
     return propose(text, checks, "codepoints")
 
 
+def _decode(data: bytes, where: str, utf8: str) -> str:
+    """UTF-8 as brat reads it (``utf8``: "utf-8" keeps a BOM as character 0, "utf-8-sig" drops
+    it), or UTF-16/32 as its BOM says (the BOM marks the encoding and is no character); NUL
+    characters are refused. A UTF-8 file that does not decode raises ``UnicodeDecodeError``."""
+    if bom_encoding(data[:4]) in ("utf-16", "utf-32"):
+        return decode_bytes(data, where)
+    text = data.decode(utf8)
+    if "\x00" in text:
+        raise InputError("contains NUL characters, which are not text", where)
+    return text
+
+
 def read(path: Path, **_: object) -> Iterator[Record | InputError]:
     anns = sorted(path.rglob("*.ann")) if path.is_dir() else [path.with_suffix(".ann")]
     if not anns:
@@ -329,8 +342,11 @@ def read(path: Path, **_: object) -> Iterator[Record | InputError]:
             yield InputError(f"cannot read: {e.strerror}", str(txt if not txt.exists() else ann))
             continue
         try:
-            text = text_bytes.decode("utf-8")  # as brat: a BOM is character 0
-            body = ann_bytes.decode("utf-8-sig")
+            text = _decode(text_bytes, str(txt), "utf-8")  # as brat: a UTF-8 BOM is character 0
+            body = _decode(ann_bytes, str(ann), "utf-8-sig")
+        except InputError as e:  # UTF-16/32 that does not decode, or NUL characters
+            yield e
+            continue
         except UnicodeDecodeError as e:
             bad = txt if e.object is text_bytes else ann
             yield InputError(f"is not UTF-8 (byte {e.start}); brat reads UTF-8 only", str(bad))

@@ -31,6 +31,7 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, align, blank, make_doc, open_text
+from annotator.formats.decoding import decode_bytes
 from annotator.formats.records import ExportContext, Issue, RecSpan, Record
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -149,13 +150,13 @@ def read(path: Path, **_: object) -> Iterator[Record | InputError]:
     more columns (the first is the token, the last the tag), tags in IO, IOB1, IOB2 or BIOES/
     BILOU, ``-DOCSTART-`` lines between documents (a file without them is one document).
     An unreadable tag refuses its document, naming file:line; the other documents are read."""
-    try:
-        data = path.read_bytes().decode("utf-8-sig")
+    try:  # UTF-8 (BOM optional), UTF-16/32 with a BOM
+        data = decode_bytes(path.read_bytes(), str(path), nul_ok=True)
     except OSError as e:
         yield InputError(f"cannot read: {e.strerror}", str(path))
         return
-    except UnicodeDecodeError as e:
-        yield InputError(f"is not UTF-8 (byte {e.start})", str(path))
+    except InputError as e:  # names the byte and line that do not decode
+        yield e
         return
     sentences: list[list[tuple[str, str, str]]] = []
     sent: list[tuple[str, str, str]] = []

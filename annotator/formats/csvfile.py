@@ -22,7 +22,7 @@ def read(path: Path, text_column: str | None = None, **_: object) -> Iterator[Ne
     where = str(path)
     try:
         data = path.read_bytes()
-        content = decode_bytes(data, where)
+        content = decode_bytes(data, where, nul_ok=True)  # a NUL refuses its row (with its line), not the file
     except OSError as e:
         yield InputError(f"cannot read: {e.strerror}", where)
         return
@@ -42,6 +42,10 @@ def read(path: Path, text_column: str | None = None, **_: object) -> Iterator[Ne
     try:
         for row in reader:
             at = f"{where}:{reader.line_num}"
+            nul = next((k for k, v in row.items() if isinstance(v, str) and "\x00" in v), None)
+            if nul is not None:
+                yield InputError(f"column {nul!r} contains a NUL character, which is not text", at)
+                continue
             text = row.get(column) or ""
             if not text.strip():
                 yield InputError(f"column {column!r} is empty", at)

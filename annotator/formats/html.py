@@ -22,7 +22,7 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument
 from annotator.formats.registry import Format, register
-from annotator.formats.decoding import MAX_BYTES, human_size
+from annotator.formats.decoding import MAX_BYTES, bom_encoding, human_size
 from annotator.formats.plaintext import article_document
 
 MIN_WORDS = 8  # a page whose extracted text is shorter has no article (a menu, an error page)
@@ -118,7 +118,7 @@ def read(path: Path, max_bytes: int = MAX_BYTES, keep_boilerplate: bool = False,
     if not data.strip():
         yield InputError("is empty; nothing to import", where)
         return
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and bom_encoding(data[:4]) not in ("utf-16", "utf-32"):  # (a BOM: UTF-16/32 text)
         yield InputError("looks like a binary file (it contains NUL bytes), not a web page", where)
         return
     try:

@@ -24,7 +24,7 @@ import orjson
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument, NewSpan, Origin
 from annotator.formats.registry import Format, register
-from annotator.formats.decoding import MAX_BYTES, decode_bytes, human_size
+from annotator.formats.decoding import MAX_BYTES, Utf8Lines, decode_bytes, human_size
 from annotator.formats.units import NAMES, Units, propose
 
 MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024
@@ -127,7 +127,7 @@ def parse_record(obj: Any, where: str, offsets: str | None = None) -> tuple[NewD
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with path.open("rb") as fh:
+    with Utf8Lines(path) as fh:  # UTF-16/32 with a BOM too (re-encoded line by line)
         for n, line in enumerate(fh, start=1):
             yield n, line
 
@@ -148,6 +148,14 @@ def read(path: Path, max_bytes: int = MAX_BYTES, offsets: str | None = None, **_
     if size > MAX_FILE_BYTES:
         yield InputError(f"is {human_size(size)}; split it into files under {human_size(MAX_FILE_BYTES)}", where)
         return
+    try:
+        yield from _read_lines(path, where, max_bytes, offsets)
+    except InputError as e:  # the file cannot be decoded past this line
+        yield e
+
+
+def _read_lines(path: Path, where: str, max_bytes: int, offsets: str | None
+                ) -> Iterator[NewDocument | InputError]:
     any_line = False
     for n, raw in iter_lines(path):
         at = f"{where}:{n}"

@@ -23,6 +23,7 @@ import orjson
 from annotator.core.errors import InputError
 from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, check_offsets
+from annotator.formats.decoding import Utf8Lines
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 
 MAGIC = "annotator-native"
@@ -92,7 +93,7 @@ def from_json(obj: Any, where: str) -> Record:
 
 
 def read_header(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
+    with Utf8Lines(path) as fh:
         first = fh.readline()
     try:
         obj = orjson.loads(first)
@@ -111,7 +112,7 @@ def read(path: Path, **_: object) -> Iterator[Record | InputError]:
     except InputError as e:
         yield e
         return
-    with path.open("rb") as fh:
+    with Utf8Lines(path) as fh:  # UTF-16/32 with a BOM too
         fh.readline()
         for n, line in enumerate(fh, start=2):
             if not line.strip():

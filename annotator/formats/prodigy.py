@@ -37,6 +37,7 @@ import orjson
 from annotator.core.errors import InputError
 from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange, align, assign_cats, blank, check_offsets, make_doc
+from annotator.formats.decoding import Utf8Lines
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.formats.units import propose
 
@@ -192,7 +193,7 @@ def from_task(obj: Any, where: str, categories: dict[str, tuple[str, ...]] | Non
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[str, Any] | InputError]:
-    with path.open("rb") as fh:
+    with Utf8Lines(path) as fh:  # UTF-16/32 with a BOM too
         for n, line in enumerate(fh, start=1):
             if n == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]

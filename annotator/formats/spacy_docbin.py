@@ -1,4 +1,4 @@
-"""spaCy's binary training format (``.spacy``, a ``DocBin``), both ways.
+"""spaCy v3's binary training format (``.spacy``, a ``DocBin``), both ways.
 
 Export, per document:
 
@@ -177,7 +177,7 @@ def read(path: Path, language: str = "en", categories: dict[str, tuple[str, ...]
     """Documents from a ``.spacy`` file (or a folder of them): ``doc.spans`` groups become
     layers (a key that is not ``entity`` or ``claim`` reads as ``entity``), ``doc.ents`` not
     already in ``doc.spans["entity"]`` are added, and the category scoring highest (>= 0.5)
-    in each group becomes the document label."""
+    in each group becomes the document label (any other label >= 0.5 of the group is reported)."""
     from spacy.tokens import DocBin
 
     categories = categories or {}

@@ -30,6 +30,7 @@ from annotator.core.errors import InputError
 from annotator.core.offsets import OffsetMap
 from annotator.formats.registry import Format, register
 from annotator.formats._interchange import Interchange
+from annotator.formats.decoding import open_input
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 
 COLUMNS = ["document", "title", "annotator", "layer", "label", "start", "end", "start_utf16", "end_utf16", "text",
@@ -69,7 +70,7 @@ def read(path: Path, **_: object) -> Iterator[Record | InputError]:
     by_doc: dict[tuple[str, str], Record] = {}
     ids: dict[tuple[str, str], dict[int, int]] = {}
     links: dict[tuple[str, str], list[tuple[int, str, int]]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    with open_input(path) as fh:  # UTF-8 (BOM optional), UTF-16/32 with a BOM
         rows = csv.DictReader(fh)
         missing = {"document", "layer", "label", "start", "end"} - set(rows.fieldnames or [])
         if missing:

@@ -20,6 +20,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     app.setApplicationDisplayName("annotator")
+    from annotator.qt import theme
+
+    theme.apply(app)  # light or dark, as the desktop is
     return app  # type: ignore[return-value]
 
 
@@ -79,6 +82,12 @@ def _daily_backup(path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.display import check
+
+    problem = check()  # before Qt loads its X11 plugin and aborts on the first missing library
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 3
     app = make_app()
     try:
         project = open_project(args.project)
@@ -90,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if project.url is not None and name is None:
         name = postgres.login_name(project.url)  # on a server, you annotate as the role you log in as
     holder = start_workspace(project, name)  # noqa: F841  (keeps the window alive)
-    if project.url is None:
+    if project.url is None and not project.read_only:
         # one backup a day (docs/reliability.md): a copy of the whole file, so off the GUI thread and
         # after the window is up (SQLite's online backup is consistent while the project is in use)
         QTimer.singleShot(0, lambda: _daily_backup(project.path))

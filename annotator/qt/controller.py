@@ -259,6 +259,23 @@ class DocumentController(QObject):
     def token_at(self, pos: int) -> tuple[int, int] | None:
         return self.tokens().token_at(pos) if self.document else None
 
+    def word_at(self, pos: int) -> tuple[int, int] | None:
+        """What a double click selects: the word ("Jong-un", "O'Brien"), on token boundaries."""
+        return self.tokens().word_at(pos) if self.document else None
+
+    def headline(self) -> tuple[int, int] | None:
+        """The range of the text's first line when it is the document's title (set apart on screen)."""
+        d = self.document
+        if d is None or not d.title:
+            return None
+        start = len(d.text) - len(d.text.lstrip())
+        end = d.text.find("\n", start)
+        end = len(d.text) if end < 0 else end
+        line = d.text[start:end].strip()
+        if not line or line != d.title.strip():
+            return None
+        return start, start + len(d.text[start:end].rstrip())
+
     def stance(self) -> Label | None:
         if self.document is None or self._stance is None:
             return None
@@ -308,8 +325,10 @@ class DocumentController(QObject):
     def snap(self, start: int, end: int, precise: bool) -> tuple[int, int] | None:
         if start > end:
             start, end = end, start
-        if not precise:
-            return self.tokens().snap(start, end, "expand")
+        if not precise:  # tokens, and a hyphenated name whole ("Kim Jong-un", not "Kim Jong-")
+            from annotator.core.boundaries import snap_selection
+
+            return snap_selection(self.document.text, self.tokens(), start, end)
         return (start, end) if start < end else None
 
     def create_span(self, label_id: int, start: int, end: int, *, precise: bool = False) -> SpanData | None:
@@ -337,6 +356,54 @@ class DocumentController(QObject):
         ch = self.session.push(lambda: edits.add_span(self.project, doc, me, label_id, start, end, attrs,
                                                       text=text), text)
         return ch.spans[0].after if ch is not None else None
+
+    # ------------------------------------------------------------------ boundaries
+    def move_edge(self, span_id: int, edge: str, step: int, *, precise: bool = False) -> SpanData | None:
+        """Move one edge of a span by a token (or, ``precise``, by one character: a grapheme
+        cluster) to the left (``step`` -1) or right (+1). One undo step per move."""
+        from annotator.core.boundaries import move_edge
+
+        span = self.spans.get(span_id)
+        if span is None or self.document is None:
+            return None
+        got = move_edge(self.document.text, self.tokens(), span.start, span.end, edge, step,  # type: ignore[arg-type]
+                        "character" if precise else "token")
+        if got is None:
+            self.refused.emit("That edge cannot move further: a span cannot be empty or leave the text.")
+            return None
+        return self.resize_span(span_id, *got)
+
+    def drag_edge(self, span_id: int, edge: str, pos: int, *, precise: bool = False) -> SpanData | None:
+        """An edge dragged with the mouse to the code point ``pos``: snapped like a new selection
+        (tokens and whole hyphenated words) unless ``precise``."""
+        from annotator.core.boundaries import resize
+
+        span = self.spans.get(span_id)
+        if span is None or self.document is None:
+            return None
+        got = resize(self.document.text, self.tokens(), span.start, span.end, edge, pos, precise)  # type: ignore[arg-type]
+        if got is None:
+            self.refused.emit("A span cannot be empty or only white space: drag the edge back over some text.")
+            return None
+        return self.resize_span(span_id, *got)
+
+    def resize_span(self, span_id: int, start: int, end: int) -> SpanData | None:
+        """Give a span new boundaries (``edits.update_span``): the same span (id, label, claim
+        stance and claimant), one undo step."""
+        span = self.spans.get(span_id)
+        if span is None or self.document is None or (start, end) == (span.start, span.end):
+            return span
+        if self.loading:
+            self.refused.emit("Still loading this document's spans: try again in a moment.")
+            return None
+        lab = self.labels[span.label_id]
+        if any(s.end == end and s.label_id == span.label_id and s.id != span_id for s in self._spans_starting(start)):
+            self.refused.emit(f"This text is already tagged {lab.name}.")
+            return None
+        text = f"Resize {lab.name}"
+        ch = self.session.push(lambda: edits.update_span(self.project, span_id, start=start, end=end, text=text),
+                               text)
+        return ch.spans[0].after if ch is not None and ch.spans else None
 
     def delete_span(self, span_id: int) -> None:
         span = self.spans.get(span_id)

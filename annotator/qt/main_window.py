@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
         # ---- centre: text
         self.text_view = SpanTextView()
         self.text_view.setObjectName("documentText")
-        self.text_view.token_at = self.controller.token_at
+        self.text_view.token_at = self.controller.word_at  # a double click selects a word ("Jong-un")
+        self.text_view.edge_editing = True  # the selected span's edges can be dragged
+        self.text_view.set_paragraph_layout()  # room between paragraphs of dense scraped text
         self.find_bar = FindBar()
         self.find_bar.hide()
         centre = QWidget()
@@ -229,8 +231,14 @@ class MainWindow(QMainWindow):
             for d in document_ids:
                 self.doc_model.refresh_row(d)
 
+    def add_text_header(self, widget: QWidget) -> None:
+        self.text_view.parentWidget().layout().insertWidget(0, widget)
+
     def selection(self) -> tuple[int, int]:
         return self.text_view.selected_range()
+
+    def select_text(self, start: int, end: int) -> None:
+        self.text_view.select_range(start, end)
 
     def current_span(self) -> int | None:
         return self.text_view.current_span()
@@ -340,10 +348,12 @@ class MainWindow(QMainWindow):
                   lambda _c=False, i=lab.id: self.controller.set_stance(i), lab.hotkey, ann,
                   f"Document stance {lab.name}: {lab.description}", checkable=True)
             a.setIcon(swatch(lab.color))
-            a.setIconText(lab.name)
+            a.setIconText(f"{lab.hotkey} {lab.name}" if lab.hotkey else lab.name)  # the key on the button
             group.addAction(a)
             self.stance_actions[lab.id] = a
         self.stance_panel.set_actions(self.project.get_setting("stance_target", ""), self.stance_actions)
+        self.menu(ann).addSeparator()
+        self._build_claim_actions(ann)
         self.menu(ann).addSeparator()
         self.done_action = A("Mark &done", self.toggle_done, "Ctrl+Return", ann,
                              "Mark the document done (again: back to in progress)")
@@ -358,9 +368,16 @@ class MainWindow(QMainWindow):
         self.jump_span_action = A("&Jump to span list", self.span_list.setFocus, "Ctrl+L", go)
         self.focus_docs_action = A("&Document list", self.doc_list.setFocus, "Ctrl+Shift+L", go)
         self.focus_text_action = A("Document &text", self.text_view.setFocus, "Ctrl+E", go)
+        self.jump_inconsistent_action = A("Same text, other &label", lambda: self.jump_to_inconsistent(), "Ctrl+J", go,
+                                          "Where you labelled the selected span's text differently (⚠ in the span list)")
         self.clear_span_action = A("Clear span selection", self.clear_current_span, "Escape")
 
         self.help_action = A("&Keyboard shortcuts", self.show_shortcuts, ["F1", "?"], "&Help")
+        self._build_edge_actions()
+        from annotator.qt.keys import add_keys_to_tooltip
+
+        for a in self.actions():
+            add_keys_to_tooltip(a)
 
         tb = QToolBar("Main", objectName="mainToolBar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -371,6 +388,68 @@ class MainWindow(QMainWindow):
         tb.addActions([self.done_action, self.precise_action, self.find_action])
         self.addToolBar(tb)
         self.toolbar = tb
+        if self.project.read_only:  # a file that cannot be written (docs/reliability.md): look, do not touch
+            for a in [self.delete_action, self.done_action, *self.label_actions.values(),
+                      *self.precise_label_actions.values(), *self.stance_actions.values(),
+                      *self.claim_stance_actions.values(), self.next_claimant_action, self.prev_claimant_action,
+                      *self.edge_actions.values()]:
+                a.setEnabled(False)
+            self.save_label.setText("Read-only")
+            self.save_label.setToolTip("This project file cannot be written (read-only mount or no permission): editing is off.")
+
+    def _build_claim_actions(self, menu: str) -> None:
+        """The selected claim's stance and claimant, by key from anywhere in the window (the text
+        view keeps focus): Shift + a letter of each stance, W / Shift+W to step the claimant."""
+        from annotator.qt.keys import claim_stance_keys
+
+        used = {seq.toString().lower() for a in self.actions() for seq in a.shortcuts()}
+        keys = claim_stance_keys(self.controller.claim_stances, used | {"w", "shift+w"})
+        self.claim_stance_actions: dict[str, QAction] = {}
+        for stance in self.controller.claim_stances:
+            a = self._action(f"Claim stance: {stance}", lambda _c=False, st=stance: self.toggle_claim_stance(st),
+                             keys.get(stance), menu, f"The selected claim {stance} the target (again: clear)")
+            a.setObjectName(f"claimStance-{stance}")
+            self.claim_stance_actions[stance] = a
+        self.next_claimant_action = self._action(
+            "Claimant: next entity", lambda: self.step_claimant(1), "W", menu,
+            "The selected claim's claimant: the next entity span, nearest to the claim first; after the last, none")
+        self.prev_claimant_action = self._action(
+            "Claimant: previous entity", lambda: self.step_claimant(-1), "Shift+W", menu,
+            "The selected claim's claimant: the previous entity span")
+        self.stance_panel.set_claim_keys({st: a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                                          for st, a in self.claim_stance_actions.items() if not a.shortcut().isEmpty()},
+                                         "W / Shift+W")
+
+    def _build_edge_actions(self) -> None:
+        """Move the selected span's edges: Shift+←/→ the end, Ctrl+Shift+←/→ the start, by a token;
+        add Alt (or turn on View → Character precision) for one character."""
+        sub = self.menu("&Edit").addMenu("Span &boundaries")
+        sub.setObjectName("spanBoundariesMenu")
+        self.edge_actions: dict[tuple[str, int, bool], QAction] = {}
+        rows = (("end", 1, "Shift+Right", "End edge one {} right (grow)"),
+                ("end", -1, "Shift+Left", "End edge one {} left (shrink)"),
+                ("start", -1, "Ctrl+Shift+Left", "Start edge one {} left (grow)"),
+                ("start", 1, "Ctrl+Shift+Right", "Start edge one {} right (shrink)"))
+        for precise in (False, True):
+            for edge, step, keys, text in rows:
+                if precise:
+                    keys = keys.replace("Shift+", "Alt+Shift+")
+                a = QAction(text.format("character" if precise else "token"), self)
+                a.setShortcut(QKeySequence(keys))
+                a.setObjectName(f"edge-{edge}-{'right' if step > 0 else 'left'}{'-char' if precise else ''}")
+                a.triggered.connect(lambda _c=False, e=edge, d=step, p=precise: self.move_edge(e, d, p))
+                a.setEnabled(False)
+                sub.addAction(a)
+                self.addAction(a)
+                self.edge_actions[(edge, step, precise)] = a
+            if not precise:
+                sub.addSeparator()
+
+    def _update_edge_actions(self) -> None:
+        """Edge keys act only while a span is selected; otherwise Shift+arrows select text as usual."""
+        on = self.text_view.current_span() is not None and not self.project.read_only
+        for a in self.edge_actions.values():
+            a.setEnabled(on)
 
     def _connect(self) -> None:
         c = self.controller
@@ -381,8 +460,13 @@ class MainWindow(QMainWindow):
         self.session.changed.connect(self._on_project_change)
         self.session.stepped.connect(self._follow_change)
         self.text_view.spanClicked.connect(self.select_span)
+        self.text_view.spanEdgeDragged.connect(self._on_edge_dragged)
         self.text_view.cursorPositionCp.connect(self._show_position)
         self.span_list.spanActivated.connect(lambda sid: self.select_span(sid, scroll=True))
+        from annotator.qt.consistency import ConsistencyHints
+
+        self.consistency = ConsistencyHints(self, self)
+        self.span_list.jumpRequested.connect(lambda sid: self.jump_to_inconsistent(sid))
         self.stance_panel.claimStanceChosen.connect(self._set_claim_stance)
         self.stance_panel.claimantChosen.connect(self._set_claimant)
         self.find_bar.edit.textChanged.connect(lambda _t: self.find(0))
@@ -411,7 +495,7 @@ class MainWindow(QMainWindow):
         return f"ui.place.{self.annotator.name}"
 
     def _save_place(self) -> None:
-        if self.current_document_id is None:
+        if self.current_document_id is None or self.project.read_only:
             return
         self.project.set_setting(self._place_key(), {
             "document": self.current_document_id,
@@ -452,7 +536,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         who = f" — {self.annotator.name}" if self.annotator else ""
-        self.setWindowTitle(f"{self.project.path.stem}{who} — annotator {annotator.__version__}")
+        ro = " [read-only]" if self.project.read_only else ""
+        self.setWindowTitle(f"{self.project.path.stem}{ro}{who} — annotator {annotator.__version__}")
 
     def _update_count(self) -> None:
         total = self.doc_model.total()
@@ -511,22 +596,44 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, document_id: int) -> None:
         c = self.controller
-        self.text_view.set_text(c.document.text)
+        self.text_view.set_text(c.document.text, headline=c.headline())
         self.text_view.set_spans([c.render(s) for s in c.spans.values()])
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
         if c.loading:
             self.span_count_label.setText("loading spans…")
+        else:
+            self.consistency.schedule()
+
+    def jump_to_inconsistent(self, span_id: int | None = None) -> None:
+        """Ctrl+J: open the next place where this span's text carries another label of yours."""
+        sid = span_id if span_id is not None else self.text_view.current_span()
+        if sid is None:
+            hinted = [s.id for s in self.controller.sorted_spans() if s.id in self.consistency.hints]
+            sid = hinted[0] if hinted else None
+
+        def go(use) -> None:  # noqa: ANN001
+            self.select_document(use.document_id)
+            if self.controller.loading:
+                self.controller.spansLoaded.connect(lambda _d: self.select_span(use.span_id, scroll=True),
+                                                    Qt.ConnectionType.SingleShotConnection)
+            else:
+                self.select_span(use.span_id, scroll=True)
+
+        if not self.consistency.jump(sid, go):
+            self.statusBar().showMessage("No other label for this text: nothing to jump to.", 5000)
 
     def _on_spans_loaded(self, document_id: int) -> None:
         c = self.controller
         self.text_view.set_spans(c.rendered, c.rendered_index)
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
+        self.consistency.schedule()
         if self.find_bar.isVisible():
             self.find(0)
 
     def _refresh_side(self) -> None:
+        self._update_edge_actions()
         c = self.controller
         self.stance_panel.show_stance(c.stance())
         self._show_claim()
@@ -542,7 +649,7 @@ class MainWindow(QMainWindow):
 
     def tag(self, label_id: int, precise: bool = False) -> None:
         """A label key or button: tag the selection, or relabel the selected span."""
-        if self.controller.document is None:
+        if self.controller.document is None or self.project.read_only:
             return
         start, end = self.text_view.selected_range()
         if start == end:
@@ -575,6 +682,7 @@ class MainWindow(QMainWindow):
     def select_span(self, span_id: int | None, scroll: bool = False) -> None:
         self.text_view.set_current_span(span_id)
         self.span_list.select_span(span_id)
+        self._update_edge_actions()
         if span_id is not None and scroll:
             s = self.controller.spans.get(span_id)
             if s is not None:
@@ -606,6 +714,45 @@ class MainWindow(QMainWindow):
         claim = self._current_claim()
         if claim is not None:
             self.controller.set_claim(claim.id, stance=stance)
+
+    def toggle_claim_stance(self, stance: str) -> None:
+        """A claim-stance key: set it on the selected claim (the same key again clears it)."""
+        claim = self._current_claim()
+        if claim is None:
+            self.statusBar().showMessage("Click a claim first, then press its stance key.", 5000)
+            return
+        self.controller.set_claim(claim.id, stance=None if claim.attrs.get("stance") == stance else stance)
+
+    def step_claimant(self, step: int) -> None:
+        """W / Shift+W: the selected claim's claimant becomes the next / previous entity span,
+        nearest to the claim first (inside it, then by distance); past the last: no claimant."""
+        claim = self._current_claim()
+        if claim is None:
+            self.statusBar().showMessage("Click a claim first, then press W to pick its claimant.", 5000)
+            return
+        c = self.controller
+        ents = [s for s in c.spans.values() if c.labels[s.label_id].layer == Layer.ENTITY]
+        ents.sort(key=lambda s: (max(claim.start - s.end, s.start - claim.end, 0), s.start, s.id))
+        order: list[int | None] = [s.id for s in ents] + [None]
+        if len(order) == 1:
+            self.statusBar().showMessage("Tag the claimant as an entity first.", 5000)
+            return
+        cur = c.claimant_of.get(claim.id)
+        i = order.index(cur) if cur in order else len(order) - 1
+        self._set_claimant(order[(i + step) % len(order)])
+
+    def move_edge(self, edge: str, step: int, precise: bool = False) -> None:
+        """An edge key: move the selected span's start or end by a token (a character if precise)."""
+        sid = self.text_view.current_span()
+        if sid is None:
+            self.statusBar().showMessage("Click a span first, then move its edges.", 5000)
+            return
+        self.controller.move_edge(sid, edge, step, precise=precise or self.precise())
+
+    def _on_edge_dragged(self, span_id, edge: str, pos: int, modifiers) -> None:  # noqa: ANN001
+        precise = self.precise() or bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        if span_id in self.controller.spans:
+            self.controller.drag_edge(span_id, edge, pos, precise=precise)
 
     def _set_claimant(self, span_id: int | None) -> None:
         claim = self._current_claim()
@@ -661,6 +808,7 @@ class MainWindow(QMainWindow):
         if added or removed:
             self.text_view.update_spans([c.render(s) for s in added], removed)
             self.span_list.apply(added, removed)
+            self.consistency.schedule()
         if self.text_view.current_span() in removed:
             self.select_span(None)
         self._refresh_side()
@@ -760,17 +908,34 @@ class MainWindow(QMainWindow):
                           + self._labels_text(list(self.controller.labels.values())))
         self.guidelines_dialog = self._info_dialog("Guidelines", view, "guidelinesDialog")
 
+    GESTURES = (
+        ("Alt + label key", "tag the selection with character precision (no snapping)", "text"),
+        ("double click", "select a word (“Jong-un”, “O'Brien”; not a possessive ’s)", "text"),
+        ("drag an edge", "move the selected span's start or end (Alt: by character)", "text"),
+        ("Enter / Shift+Enter / Esc", "next / previous match, close (in the find bar)", "find bar"),
+        ("letter", "in the claim's Stance or Claimant box: pick the entry starting with it", "panel"),
+    )
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, what, where) for every key and gesture of the workspace, in the F1 table."""
+        from annotator.qt.keys import native, window_shortcuts
+
+        rows = [(native(s.keys), s.what, s.where) for s in window_shortcuts(self)]
+        rows += list(self.GESTURES)
+        return rows
+
     def show_shortcuts(self) -> None:
-        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
-                for a in self.actions() if not a.shortcut().isEmpty() and a not in self.precise_label_actions.values()]
-        rows.append(("Tag with character precision", "Alt + label key"))
-        rows.append(("Select a token", "double click"))
-        table = QTableWidget(len(rows), 2)
-        table.setHorizontalHeaderLabels(["Action", "Keys"])
-        for i, (text, keys) in enumerate(rows):
-            table.setItem(i, 0, QTableWidgetItem(text))
-            table.setItem(i, 1, QTableWidgetItem(keys))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        rows = self.shortcut_rows()
+        table = QTableWidget(len(rows), 3)
+        table.setObjectName("shortcutsTable")
+        table.setHorizontalHeaderLabels(["Keys", "Does", "Where"])
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                table.setItem(i, j, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         table.verticalHeader().hide()
+        table.setSortingEnabled(True)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.shortcuts_dialog = self._info_dialog("Keyboard shortcuts", table, "shortcutsDialog")
+        self.shortcuts_dialog.resize(720, 640)

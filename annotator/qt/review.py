@@ -14,7 +14,7 @@ window's undo stack calling :mod:`annotator.services.review`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -100,8 +100,10 @@ class ReviewWindow(QMainWindow):
         # ---- centre: text
         self.text_view = SpanTextView()
         self.text_view.setObjectName("reviewText")
-        self.text_view.token_at = lambda pos: self._tokens.token_at(pos) if self._tokens else None
+        self.text_view.token_at = lambda pos: self.tokens().word_at(pos) if self.review else None
+        self.text_view.edge_editing = True  # drag an edge of the highlighted version: that becomes gold
         self.text_view.spanClicked.connect(self._on_span_clicked)
+        self.text_view.spanEdgeDragged.connect(self._on_edge_dragged)
         self.position_label = QLabel(objectName="reviewPosition")
         centre = QWidget()
         cl = QVBoxLayout(centre)
@@ -119,6 +121,7 @@ class ReviewWindow(QMainWindow):
         self.gold_label = QLabel(objectName="reviewGold", wordWrap=True)
         self.gold_label.setTextFormat(Qt.TextFormat.PlainText)
         keys = QLabel("J/K next/previous · 1–9 accept · A accept agreed · X reject · E edit selection · "
+                      "Shift+←/→ end edge, Ctrl+Shift+←/→ start edge (Alt: a character) or drag an edge · "
                       "Enter reviewed, next document · Ctrl+Z undo", wordWrap=True, objectName="reviewKeys")
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -159,6 +162,16 @@ class ReviewWindow(QMainWindow):
                              "reviewDone")
         self.next_doc_action = A("Next document", lambda: self.step_document(1), ["Alt+Down"], "reviewNextDoc")
         self.prev_doc_action = A("Previous document", lambda: self.step_document(-1), ["Alt+Up"], "reviewPrevDoc")
+        self.edge_actions = []
+        rows = (("end", 1, "Shift+Right", "End edge one {} right"), ("end", -1, "Shift+Left", "End edge one {} left"),
+                ("start", -1, "Ctrl+Shift+Left", "Start edge one {} left"),
+                ("start", 1, "Ctrl+Shift+Right", "Start edge one {} right"))
+        for precise in (False, True):
+            for edge, step, keys, text in rows:
+                keys = keys.replace("Shift+", "Alt+Shift+") if precise else keys
+                self.edge_actions.append(A(text.format("character" if precise else "token") + " (edit as gold)",
+                                           lambda _c=False, e=edge, d=step, p=precise: self.move_edge(e, d, p),
+                                           [keys], f"reviewEdge-{edge}-{step}-{int(precise)}"))
         undo, redo = self.session.actions(self)
         self.addActions([undo, redo])
         self.undo_action, self.redo_action = undo, redo
@@ -166,8 +179,12 @@ class ReviewWindow(QMainWindow):
         tb = self.addToolBar("Review")
         tb.setObjectName("reviewToolBar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # the toolbar says "Undo"/"Redo" (the stack's own actions say "Undo Accept version 1 …", which a
+        # toolbar button cuts to "Un…e)"); what would be undone is the button's tooltip
+        self.undo_button_action = _TwinAction(self.session, True, self, "reviewUndoButton")
+        self.redo_button_action = _TwinAction(self.session, False, self, "reviewRedoButton")
         tb.addActions([self.prev_action, self.next_action, self.accept_agreed_action, self.reject_action,
-                       self.edit_action, self.done_action, undo, redo])
+                       self.edit_action, self.done_action, self.undo_button_action, self.redo_button_action])
 
     # ------------------------------------------------------------------ queue
     def threshold_value(self) -> str:
@@ -436,9 +453,9 @@ class ReviewWindow(QMainWindow):
         if r is None or r.layer == Layer.DOCUMENT or start == end:
             self.statusBar().showMessage("Select the text of the gold version first, then press E.", 5000)
             return
-        if self._tokens is None:
-            self._tokens = TokenIndex(self.review.text, self.project.language)
-        got = self._tokens.snap(start, end, "expand") or (start, end)
+        from annotator.core.boundaries import snap_selection
+
+        got = snap_selection(self.review.text, self.tokens(), start, end) or (start, end)
         row = max(self.candidates.currentRow(), 0)
         c = r.candidates[row]
         self._push(lambda: rv.edit(self.project, self.document_id, r, got[0], got[1], c.label_id, self.lead.name),
@@ -446,6 +463,65 @@ class ReviewWindow(QMainWindow):
         cur = self.text_view.textCursor()
         cur.clearSelection()
         self.text_view.setTextCursor(cur)
+
+    # ------------------------------------------------------------------ boundaries (edit mode)
+    def tokens(self) -> TokenIndex:
+        if self._tokens is None:
+            self._tokens = TokenIndex(self.review.text, self.project.language)
+        return self._tokens
+
+    def _edited_version(self) -> tuple[rv.Region, int, int, int] | None:
+        """The version whose edges move: the region's gold span, else its highlighted candidate;
+        as (region, start, end, label id)."""
+        r = self.region()
+        if r is None or r.layer == Layer.DOCUMENT:
+            return None
+        if r.gold and not r.rejected:
+            g = r.gold[0]
+            return r, g.start, g.end, g.label_id
+        if not r.candidates:
+            return None
+        c = r.candidates[max(self.candidates.currentRow(), 0)]
+        return r, c.start, c.end, c.label_id
+
+    def move_edge(self, edge: str, step: int, precise: bool = False) -> None:
+        """Shift+←/→ (end), Ctrl+Shift+←/→ (start), with Alt by a character: the current version
+        with that edge moved becomes the gold version (an edit, undoable)."""
+        from annotator.core.boundaries import move_edge
+
+        got = self._edited_version()
+        if got is None:
+            self.statusBar().showMessage("Go to a span disagreement first (J/K).", 4000)
+            return
+        r, start, end, label_id = got
+        moved = move_edge(self.review.text, self.tokens(), start, end, edge, step,  # type: ignore[arg-type]
+                          "character" if precise else "token")
+        if moved is None:
+            self.statusBar().showMessage("That edge cannot move further.", 4000)
+            return
+        self._edit_to(r, moved, label_id)
+
+    def _on_edge_dragged(self, span_id, edge: str, pos: int, modifiers) -> None:  # noqa: ANN001
+        from annotator.core.boundaries import resize
+
+        got = self._edited_version()
+        if got is None:
+            return
+        r, start, end, label_id = got
+        precise = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        moved = resize(self.review.text, self.tokens(), start, end, edge, pos, precise)  # type: ignore[arg-type]
+        if moved is None:
+            self.statusBar().showMessage("A span cannot be empty: drag the edge back over some text.", 4000)
+            return
+        self._edit_to(r, moved, label_id)
+
+    def _edit_to(self, r: rv.Region, got: tuple[int, int], label_id: int) -> None:
+        index = self.current
+        label = self.labels[label_id].name
+        self._push(lambda: rv.edit(self.project, self.document_id, r, got[0], got[1], label_id, self.lead.name),
+                   f"Resize {label} (gold)", advance=False)
+        if index is not None and self.review is not None and index < len(self.review.regions):
+            self.go_to(index, scroll=False)
 
     def mark_reviewed(self) -> None:
         if self.review is None:
@@ -465,3 +541,21 @@ class ReviewWindow(QMainWindow):
         if self.task is not None:
             self.task.cancel()
         super().closeEvent(e)
+
+
+class _TwinAction(QAction):
+    """"Undo" or "Redo" for a toolbar: the undo stack's own actions name the command ("Undo Accept
+    version 1 …"), which a toolbar button cuts to "Un…e)". The command's text is the tooltip."""
+
+    def __init__(self, session: EditSession, undo: bool, parent: QObject, name: str) -> None:
+        super().__init__("Undo" if undo else "Redo", parent, objectName=name)
+        self._keys = "Ctrl+Z" if undo else "Ctrl+Shift+Z"
+        stack = session.undo_stack
+        self.triggered.connect(session.undo if undo else session.redo)  # checked: never another writer's row
+        (stack.canUndoChanged if undo else stack.canRedoChanged).connect(self.setEnabled)
+        (stack.undoTextChanged if undo else stack.redoTextChanged).connect(self.describe)
+        self.setEnabled(stack.canUndo() if undo else stack.canRedo())
+        self.describe(stack.undoText() if undo else stack.redoText())
+
+    def describe(self, command: str) -> None:
+        self.setToolTip(f"{self.text()} {command} ({self._keys})".replace("  ", " "))

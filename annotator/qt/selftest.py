@@ -164,6 +164,19 @@ def _run(tmp: Path, r: Runner, out: Callable[[str], None]) -> int:
             check(dialog.info["Project"] == str(project.path), "About shows the wrong project path")
             dialog.close()
 
+        with r.step("the lead's tools load (agreement dashboard charts, story grouping, team driver)"):
+            import importlib
+
+            for mod in ("annotator.qt.dashboard", "annotator.qt.train_window", "sklearn.feature_extraction.text",
+                        "psycopg"):
+                try:
+                    importlib.import_module(mod)
+                except ImportError as e:
+                    check(False, f"{mod} cannot be imported: {e}")
+            from annotator.services import stories
+
+            check(callable(stories.group_stories), "story grouping is missing")
+
         with r.step("tag a span (undoable, snapped to spaCy tokens)"):
             span = _tag_span(window, project, who, doc)
 

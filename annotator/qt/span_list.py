@@ -27,6 +27,18 @@ class SpanListModel(QAbstractListModel):
         self._labels: dict[int, Label] = {}
         self._key_of: dict[int, tuple[int, int, int]] = {}
         self._text = ""
+        self._hints: dict[int, str] = {}  # span id -> "also ORG ×2" (annotator.qt.consistency)
+
+    def set_hints(self, hints: dict[int, str]) -> None:
+        changed = set(hints) | set(self._hints)
+        self._hints = dict(hints)
+        for sid in changed:
+            row = self.row_of(sid)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row), self.index(row))
+
+    def hint(self, span_id: int) -> str:
+        return self._hints.get(span_id, "")
 
     def reset(self, text: str, spans: list[SpanData], labels: dict[int, Label]) -> None:
         self.beginResetModel()
@@ -73,11 +85,16 @@ class SpanListModel(QAbstractListModel):
             if len(snippet) > 48:
                 snippet = snippet[:45] + "…"
             extra = f"  ({s.attrs['stance']})" if s.attrs.get("stance") else ""
-            return f"{lab.name if lab else '?'}  {snippet}{extra}"
+            hint = f"  ⚠ {self._hints[s.id]}" if s.id in self._hints else ""
+            return f"{lab.name if lab else '?'}  {snippet}{extra}{hint}"
         if role == Qt.ItemDataRole.DecorationRole and lab is not None:
             return QColor(lab.color)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{lab.name if lab else '?'} [{s.start}, {s.end})\n{self._text[s.start:s.end][:300]}"
+            tip = f"{lab.name if lab else '?'} [{s.start}, {s.end})\n{self._text[s.start:s.end][:300]}"
+            if s.id in self._hints:
+                tip += (f"\n\nYou labelled the same text differently elsewhere: {self._hints[s.id]}. "
+                        "Right-click, or Ctrl+J, to go there.")
+            return tip
         if role == self.SpanIdRole:
             return s.id
         return None
@@ -89,6 +106,7 @@ class SpanList(QTableView):
     document with 20,000 spans stays within a frame."""
 
     spanActivated = Signal(int)
+    jumpRequested = Signal(int)  # span id: go to where its text has another label
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +125,21 @@ class SpanList(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.selectionModel().currentChanged.connect(self._current)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+
+    def _menu(self, pos) -> None:  # noqa: ANN001
+        idx = self.indexAt(pos)
+        sid = idx.data(SpanListModel.SpanIdRole) if idx.isValid() else None
+        if sid is None or not self.model_.hint(sid):
+            return
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction(f"Go to the same text with another label ({self.model_.hint(sid)})  Ctrl+J",
+                       lambda: self.jumpRequested.emit(sid))
+        menu.popup(self.viewport().mapToGlobal(pos))
+        self.context_menu = menu
 
     def apply(self, added: list[SpanData], removed: list[int]) -> None:
         """Update rows without moving the user's selection (row moves must not pick another span)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -34,13 +34,42 @@ class StancePanel(QWidget):
         self.claim_stance.setToolTip("The claim's stance towards the target")
         self.claimant = QComboBox(objectName="claimant")
         self.claimant.setToolTip("Who makes the claim: an entity span of this document")
-        form.addRow("&Stance:", self.claim_stance)
-        form.addRow("C&laimant:", self.claimant)
+        self.stance_label = QLabel("&Stance:", objectName="claimStanceLabel")
+        self.stance_label.setBuddy(self.claim_stance)
+        self.claimant_label = QLabel("C&laimant:", objectName="claimantLabel")
+        self.claimant_label.setBuddy(self.claimant)
+        form.addRow(self.stance_label, self.claim_stance)
+        form.addRow(self.claimant_label, self.claimant)
+        self._stance_keys: dict[str, str] = {}
+        for combo in (self.claim_stance, self.claimant):
+            combo.installEventFilter(self)
         lay.addWidget(self.claim_box)
         lay.addStretch(1)
         self.claim_stance.activated.connect(lambda i: self.claimStanceChosen.emit(self.claim_stance.itemData(i)))
         self.claimant.activated.connect(self._claimant_activated)
         self.show_claim(None, [], "", ())
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """In the claim's boxes a plain letter searches the box ("n" picks neutral) rather than
+        firing the window's single-letter keys (the document stance NONE): the box takes it."""
+        if event.type() == QEvent.Type.ShortcutOverride and obj in (self.claim_stance, self.claimant):
+            if event.modifiers() == Qt.KeyboardModifier.NoModifier and event.text().strip() \
+                    and event.text().isprintable():
+                event.accept()
+                return True
+        return super().eventFilter(obj, event)
+
+    def set_claim_keys(self, stance_keys: dict[str, str], claimant_keys: str) -> None:
+        """Show the keys that set the claim's stance and claimant (they work from the text too)."""
+        self._stance_keys = dict(stance_keys)
+        parts = ", ".join(f"{k} {st}" for st, k in stance_keys.items())
+        self.claim_stance.setToolTip(f"The claim's stance towards the target. Keys, from anywhere: {parts}"
+                                     " (again: clear)")
+        self.claimant.setToolTip(f"Who makes the claim: an entity span of this document. Keys: {claimant_keys}"
+                                 " (next / previous entity, nearest first)")
+        self.claimant_label.setText(f"C&laimant ({claimant_keys.split(' /')[0]}):")
+        self.stance_label.setToolTip(self.claim_stance.toolTip())
+        self.claimant_label.setToolTip(self.claimant.toolTip())
 
     def _claimant_activated(self, i: int) -> None:
         data = self.claimant.itemData(i)
@@ -72,7 +101,8 @@ class StancePanel(QWidget):
         self.claimant.clear()
         self.claim_stance.addItem("—", None)
         for s in stances:
-            self.claim_stance.addItem(s, s)
+            key = self._stance_keys.get(s)
+            self.claim_stance.addItem(f"{s}   {key}" if key else s, s)
         self.claimant.addItem("—", None)
         for e in entities:
             self.claimant.addItem(text[e.start:e.end][:40], e.id)

@@ -32,10 +32,16 @@ API
 ``view.set_current_span(id)``       outline one span (``None`` clears); ``current_span()``.
 ``view.position_at(point)``         code point under a viewport point.
 ``view.token_at``                   optional ``callable(pos) -> (start, end) | None``; when set,
-                                    a double click selects that token.
+                                    a double click selects that range (the workspace: a word).
+``view.edge_editing``               ``True``: the current span shows a handle at each edge; hovering
+                                    one shows a resize cursor, dragging it emits ``spanEdgeDragged``.
+``view.set_paragraph_layout(px)``   space between paragraphs; ``set_text(text, headline=(s, e))``
+                                    sets a headline apart; display only, text and offsets as stored.
 
 Signals: ``spanClicked(object)`` (id of the innermost span under a click, or ``None``),
-``selectionRangeChanged(int, int)`` (code points), ``cursorPositionCp(int)``.
+``selectionRangeChanged(int, int)`` (code points), ``cursorPositionCp(int)``,
+``spanEdgeDragged(object, str, int, object)`` (span id, ``"start"``/``"end"``, the code point the
+edge was dropped at, the keyboard modifiers held).
 
 Speed: formats are computed lazily, only for blocks that become visible (scrolling, resize,
 ``set_spans``), with ``QTextLayout.setFormats``; an edit re-formats only the blocks its spans
@@ -65,7 +71,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextLayout,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import OffsetMap
 
@@ -121,10 +127,31 @@ def readable_text_color(background: QColor) -> QColor:
     return QColor("#000000") if lum > 0.179 else QColor("#ffffff")
 
 
+class ReadingLayout(QPlainTextDocumentLayout):
+    """The plain-text layout with room between paragraphs: a paragraph (a line of the text)
+    followed by another gets ``spacing`` pixels below it, so dense scraped text with no blank
+    lines reads as paragraphs. Display only: the text, its lines and every offset are unchanged
+    (QPlainTextEdit ignores block margins, so the space is added to the block's bounding rect)."""
+
+    def __init__(self, document) -> None:  # noqa: ANN001
+        super().__init__(document)
+        self.spacing = 0.0
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        r = super().blockBoundingRect(block)
+        if self.spacing and block.length() > 1:
+            nxt = block.next()
+            if nxt.isValid() and nxt.length() > 1:
+                r.setHeight(r.height() + self.spacing)
+        return r
+
+
 class SpanTextView(QPlainTextEdit):
     spanClicked = Signal(object)
     selectionRangeChanged = Signal(int, int)
     cursorPositionCp = Signal(int)
+    spanEdgeDragged = Signal(object, str, int, object)  # span id, "start" | "end", code point, modifiers
+    EDGE_GRAB_PX = 5  # how near an edge (in logical pixels) the mouse picks it up
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +159,9 @@ class SpanTextView(QPlainTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                      | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setUndoRedoEnabled(False)
+        self._reading = ReadingLayout(self.document())
+        self.document().setDocumentLayout(self._reading)
+        self._headline: tuple[int, int] | None = None
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setMouseTracking(True)
         self.token_at: Callable[[int], tuple[int, int] | None] | None = None
@@ -142,6 +172,10 @@ class SpanTextView(QPlainTextEdit):
         self._formatted: set[int] = set()  # block numbers whose formats are current
         self._current: Hashable | None = None
         self._press: QPoint | None = None
+        self.edge_editing = False
+        self._drag: tuple[Hashable, str] | None = None  # (span id, edge) while an edge is dragged
+        self._drag_pos: int | None = None
+        self._drag_from = QPoint()
         self.verticalScrollBar().valueChanged.connect(lambda _v: self._format_visible())
         self.selectionChanged.connect(self._emit_selection)
         self.cursorPositionChanged.connect(
@@ -149,16 +183,43 @@ class SpanTextView(QPlainTextEdit):
                                                                          self._map.utf16_length))))
 
     # ------------------------------------------------------------------ text
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, headline: tuple[int, int] | None = None) -> None:
+        """Show ``text``; ``headline`` (a code-point range, display only) is set apart."""
         self._text = text
+        self._headline = headline
         self._map = OffsetMap(text)
         self._formatted.clear()
         self._current = None
         self.setPlainText(text)  # plain text: HTML in the input shows as literal characters
+        self._apply_headline()
         self._format_visible()
 
     def text(self) -> str:
         return self._text
+
+    # ------------------------------------------------------------------ reading comfort (display only)
+    def set_paragraph_layout(self, spacing: float | None = None) -> None:
+        """Space between paragraphs (``None``: 0.6 of a line; 0: none), for this and later texts.
+        The text and every offset stay exactly as stored."""
+        self._reading.spacing = round(self.fontMetrics().lineSpacing() * 0.6) if spacing is None else spacing
+        self.document().markContentsDirty(0, self.document().characterCount())
+        self.viewport().update()
+
+    def headline(self) -> tuple[int, int] | None:
+        return self._headline
+
+    def _apply_headline(self) -> None:
+        doc = self.document()
+        h = self._headline
+        if h is None or not 0 <= h[0] < h[1] <= self._map.length:
+            return
+        fmt = QTextCharFormat()
+        fmt.setFontWeight(700)
+        fmt.setFontPointSize(self.font().pointSizeF() * 1.3)
+        c = QTextCursor(doc)
+        c.setPosition(self._map.to_utf16(h[0]))
+        c.setPosition(self._map.to_utf16(h[1]), QTextCursor.MoveMode.KeepAnchor)
+        c.mergeCharFormat(fmt)
 
     @property
     def offset_map(self) -> OffsetMap:
@@ -383,6 +444,8 @@ class SpanTextView(QPlainTextEdit):
             if current is not None:
                 self._paint(painter, blocks, current, self.palette().highlight().color(),
                             Qt.PenStyle.SolidLine, 2.0)
+                if self.edge_editing:
+                    self._paint_edge_handles(painter, current)
         finally:
             painter.end()
 
@@ -417,10 +480,19 @@ class SpanTextView(QPlainTextEdit):
 
     # ------------------------------------------------------------------ mouse
     def mousePressEvent(self, e: QMouseEvent) -> None:
+        if self._edge_press(e):
+            return
         self._press = e.position().toPoint()
         super().mousePressEvent(e)
 
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:
+        if self._edge_move(e):
+            return
+        super().mouseMoveEvent(e)
+
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        if self._edge_release(e):
+            return
         super().mouseReleaseEvent(e)
         if self._press is not None and (e.position().toPoint() - self._press).manhattanLength() < 4 \
                 and e.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
@@ -456,3 +528,106 @@ class SpanTextView(QPlainTextEdit):
     def resizeEvent(self, e) -> None:  # noqa: ANN001
         super().resizeEvent(e)
         self._format_visible()
+
+    # ------------------------------------------------------------------ edge handles (boundary editing)
+    def _edge_rects(self, s: RenderSpan) -> dict[str, QRectF]:
+        """Viewport rectangles (2 px wide, a line high) of a span's start and end edges. The end
+        edge sits on the line of the span's last character, also where a line wraps right after it."""
+        out: dict[str, QRectF] = {}
+        offset = self.contentOffset()
+        for edge, cp in (("start", s.start), ("end", s.end)):
+            u = self._map.to_utf16(cp)
+            anchor = u - 1 if edge == "end" and cp > s.start else u
+            block = self.document().findBlock(anchor)
+            if not block.isValid():
+                continue
+            line = block.layout().lineForTextPosition(anchor - block.position())
+            if not line.isValid():
+                continue  # not laid out: off screen
+            x = line.cursorToX(u - block.position())[0]
+            geo = self.blockBoundingGeometry(block).translated(offset)
+            out[edge] = QRectF(geo.left() + x - 1, geo.top() + line.y(), 2, line.height())
+        return out
+
+    def edge_at(self, point: QPoint) -> tuple[Hashable, str] | None:
+        """The current span's edge under a viewport point, as (span id, "start" | "end")."""
+        s = self._spans.get(self._current) if self.edge_editing else None
+        if s is None:
+            return None
+        best = None
+        for edge, r in self._edge_rects(s).items():
+            dx = abs(point.x() - r.center().x())
+            if dx <= self.EDGE_GRAB_PX and r.top() - 2 <= point.y() <= r.bottom() + 2:
+                if best is None or dx < best[0]:
+                    best = (dx, edge)
+        return (s.id, best[1]) if best is not None else None
+
+    def dragged_edge(self) -> tuple[Hashable, str, int] | None:
+        """While an edge is being dragged: (span id, edge, the code point under the mouse)."""
+        if self._drag is None or self._drag_pos is None:
+            return None
+        return (*self._drag, self._drag_pos)
+
+    def _edge_press(self, e: QMouseEvent) -> bool:
+        if e.button() != Qt.MouseButton.LeftButton or e.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return False  # Shift+click extends a text selection, even at an edge
+        hit = self.edge_at(e.position().toPoint())
+        if hit is None:
+            return False
+        self._drag = hit
+        self._drag_from = e.position().toPoint()
+        self._drag_pos = self.position_at(self._drag_from)
+        self.viewport().update()
+        e.accept()
+        return True
+
+    def _edge_move(self, e: QMouseEvent) -> bool:
+        point = e.position().toPoint()
+        if self._drag is not None:
+            self._drag_pos = self.position_at(point)
+            self.viewport().update()
+            e.accept()
+            return True
+        if self.edge_editing and not e.buttons():
+            shape = Qt.CursorShape.SizeHorCursor if self.edge_at(point) is not None else Qt.CursorShape.IBeamCursor
+            if self.viewport().cursor().shape() != shape:
+                self.viewport().setCursor(shape)
+        return False
+
+    def _edge_release(self, e: QMouseEvent) -> bool:
+        if self._drag is None:
+            return False
+        span_id, edge = self._drag
+        point = e.position().toPoint()
+        pos = self.position_at(point)
+        moved = (point - self._drag_from).manhattanLength() >= QApplication.startDragDistance()
+        self._drag = self._drag_pos = None
+        self.viewport().update()
+        e.accept()
+        if moved:
+            self.spanEdgeDragged.emit(span_id, edge, pos, e.modifiers())
+        else:  # a click on an edge, not a drag: what a click does anywhere else
+            c = self.textCursor()
+            c.setPosition(self._map.to_utf16(pos))
+            self.setTextCursor(c)
+            hits = self.spans_at(pos)
+            self.spanClicked.emit(hits[0].id if hits else None)
+        return True
+
+    def _paint_edge_handles(self, painter: QPainter, s: RenderSpan) -> None:
+        """A grip at each edge of the current span; while dragging, where the edge would go."""
+        color = self.palette().highlight().color()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        for edge, r in self._edge_rects(s).items():
+            x = r.center().x()
+            painter.drawRoundedRect(QRectF(x - 1.5, r.top() - 1, 3, r.height() + 2), 1.5, 1.5)
+            # a knob like a touch selection handle: above the start, below the end
+            painter.drawEllipse(QPointF(x, r.top() - 3 if edge == "start" else r.bottom() + 3), 4, 4)
+        if self._drag is not None and self._drag_pos is not None:
+            c = QTextCursor(self.document())
+            c.setPosition(self._map.to_utf16(self._drag_pos))
+            r = QRectF(self.cursorRect(c))
+            pen = QPen(color, 2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(r.center().x(), r.top() - 2), QPointF(r.center().x(), r.bottom() + 2))

@@ -4,7 +4,8 @@ figure the report and the dashboard show (no Qt).
 * Any number of annotators. Only documents finished (status *done*) by at least two of them
   count, unless ``include_unfinished`` (then any annotator who touched a document counts).
 * Span layers (``entity``, ``claim``): Krippendorff's unitizing alpha (all annotators, on the
-  documents every one of them finished; and per pair), span F1 exact/overlap, token-level
+  documents every one of them finished; and per pair), on request γ (Mathet et al. 2015; same
+  documents, ``core.agreement.gamma``), span F1 exact/overlap, token-level
   Cohen's kappa (IO and BIO), the error split and the confusion matrix — per label, per pair,
   per document. The ``claim`` layer also gets agreement on the claims' ``stance`` attribute.
 * ``stance`` (document categories): observed agreement, Cohen's kappa per pair, Fleiss' kappa,
@@ -24,6 +25,7 @@ import csv
 import datetime as _dt
 import html
 import io
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +33,6 @@ from itertools import combinations
 
 import numpy as np
 
-from annotator.core.agreement import bootstrap as bs
 from annotator.core.agreement import (
     NOT_ANNOTATED,
     CodingData,
@@ -49,20 +50,22 @@ from annotator.core.agreement import (
     token_tags,
     unitizing_alpha,
 )
+from annotator.core.agreement import bootstrap as bs
+from annotator.core.agreement import gamma as gm
 from annotator.core.agreement.bootstrap import Interval
 from annotator.core.agreement.chance import brennan_prediger, gwet_ac, gwet_features, gwet_from_sums
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import GOLD_ANNOTATOR as GOLD_NAME
+from annotator.core.model import GOLD_ANNOTATOR as GOLD_NAME, SUGGESTION_ORIGINS
 from annotator.core.model import Layer, Role, Status
 from annotator.storage import Project
 from annotator.storage import tokens as stored_tokens
 from annotator.storage.agreement import status_times
 
 LAYERS = ("entity", "claim", "stance")
-SUGGESTION_ORIGINS = ("pattern", "model")  # pending machine suggestions (docs/preannotation.md)
 
 # measure names, used verbatim in the dashboard and every report format
 ALPHA_U = "Krippendorff's unitizing alpha (αu)"
+GAMMA = "Mathet's gamma (γ)"
 F1_EXACT = "Span F1 (exact)"
 F1_OVERLAP = "Span F1 (overlap)"
 TOKEN_KAPPA_IO = "Token Cohen's kappa (IO)"
@@ -76,7 +79,8 @@ BP = "Brennan–Prediger"
 
 MIN_ITEMS = 30  # below this, a figure gets a "few items" warning
 MIN_TOKENS = 200
-MIN_BOOT_DOCS = 5  # fewer documents: no interval (a bootstrap of 3 documents has 10 distinct resamples)
+MIN_BOOT_DOCS = 5
+GAMMA_PRECISION = 0.01  # γ's shuffled corpora stop once their mean is known to ± 1 % (95 %), or at the cap  # fewer documents: no interval (a bootstrap of 3 documents has 10 distinct resamples)
 SKEW = 0.9  # a most frequent value above this share gets a "skewed" warning
 CLAIM_STANCE = "claim stance"
 
@@ -143,6 +147,7 @@ class AgreementReport:
     warnings: list[str] = field(default_factory=list)
     resamples: int = 0
     seed: int = bs.SEED
+    gamma: dict = field(default_factory=dict)  # how γ was computed (samples, seed, disorders …); empty: not asked
 
     def figure(self, measure: str, *, label: str | None = None, pair: tuple[str, str] | None = None
                ) -> Figure | None:
@@ -170,6 +175,7 @@ class AgreementReport:
             "progress": self.progress,
             "bootstrap": {"resamples": self.resamples, "seed": self.seed, "level": 0.95, "unit": "documents",
                           "thresholds": list(bs.THRESHOLDS)},
+            "gamma": self.gamma or None,
         }
 
 
@@ -239,10 +245,12 @@ def _select(project: Project, layer: str, include_unfinished: bool, annotators: 
 def compute(project: Project, layer: str = "entity", *, include_unfinished: bool = False,
             annotators: Sequence[str] | None = None, progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None, include_suggestions: bool = False,
-            resamples: int = bs.RESAMPLES, seed: int = bs.SEED) -> AgreementReport:
+            resamples: int = bs.RESAMPLES, seed: int = bs.SEED, gamma_samples: int = 0,
+            gamma_seed: int = gm.SEED) -> AgreementReport:
     """Every agreement figure for one layer (``entity``, ``claim`` or ``stance``). Machine
     suggestions nobody accepted yet (origin pattern/model) count only with ``include_suggestions``.
-    ``resamples`` bootstrap replicates over documents give the intervals (0: none)."""
+    ``resamples`` bootstrap replicates over documents give the intervals (0: none). Span layers add
+    γ when ``gamma_samples`` > 0: its expected disorder is the mean of that many shuffled corpora."""
     if layer not in LAYERS:
         raise AnnotatorError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
     names, ids, docs, prog = _select(project, layer, include_unfinished, annotators, cancelled)
@@ -251,7 +259,8 @@ def compute(project: Project, layer: str = "entity", *, include_unfinished: bool
         report = _stance(project, names, ids, docs, progress, cancelled, boot)
     else:
         report = _spans(project, Layer(layer), names, ids, docs, progress, cancelled,
-                        skip_origins=() if include_suggestions else SUGGESTION_ORIGINS, boot=boot)
+                        skip_origins=() if include_suggestions else SUGGESTION_ORIGINS, boot=boot,
+                        gamma=(gamma_samples, gamma_seed))
     report.resamples, report.seed = max(resamples, 0), seed
     report.include_unfinished = include_unfinished
     report.progress = prog
@@ -288,12 +297,13 @@ def _check(cancelled: Callable[[], bool] | None) -> None:
 
 def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int], docs: list[_Doc],
            progress: Progress | None, cancelled: Callable[[], bool] | None,
-           skip_origins: Sequence[str] = (), boot: _Boot | None = None) -> AgreementReport:
+           skip_origins: Sequence[str] = (), boot: _Boot | None = None,
+           gamma: tuple[int, int] = (0, gm.SEED)) -> AgreementReport:
     boot = boot or _Boot(0, bs.SEED)
     labels = [lab for lab in project.labels(layer)]
     lab_name = {lab.id: lab.name for lab in labels}
     label_names = [lab.name for lab in labels]
-    measures = [ALPHA_U, F1_EXACT, F1_OVERLAP, TOKEN_KAPPA_IO, TOKEN_KAPPA_BIO]
+    measures = [ALPHA_U] + ([GAMMA] if gamma[0] > 0 else []) + [F1_EXACT, F1_OVERLAP, TOKEN_KAPPA_IO, TOKEN_KAPPA_BIO]
     rep = AgreementReport(layer.value, names, len(docs), False, ALPHA_U, measures, labels=label_names)
     pairs = list(combinations(names, 2))
     pair_counts = {p: PairCounts() for p in pairs}
@@ -397,6 +407,9 @@ def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int]
         for lab in label_names:
             rep.figures.append(Figure(ALPHA_U, ua.per_category[lab], label=lab, pair=p))
     _check(cancelled)
+    if gamma[0] > 0:
+        _gamma_figures(rep, names, pairs, unit_docs_all, unit_docs_pair, gamma[0], gamma[1], boot, progress,
+                       cancelled)
 
     # --- span F1, token kappa, error split, confusion
     pooled = PairCounts()
@@ -468,6 +481,38 @@ def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int]
     _sort_pair_documents(rep)
     rep.warnings.extend(_general_warnings(rep))
     return rep
+
+
+def _gamma_figures(rep: AgreementReport, names: list[str], pairs: list, docs_all: list, docs_pair: dict,
+                   samples: int, seed: int, boot: _Boot, progress: Progress | None,
+                   cancelled: Callable[[], bool] | None) -> None:
+    """γ for all annotators (documents every one of them finished, as αu) and for each pair."""
+    runs = [(None, docs_all, len(names))] + [(p, docs_pair[p], 2) for p in pairs]
+    drawn: dict[str, int] = {}
+    rep.gamma = {"samples": 0, "max_samples": samples, "precision": GAMMA_PRECISION, "seed": seed, "sampler": "shuffle",
+                 "alpha": gm.DEFAULT.alpha, "beta": gm.DEFAULT.beta, "delta_empty": gm.DEFAULT.delta_empty,
+                 "samples_by_pair": drawn}
+
+    def tick(i: int, total: int) -> None:
+        _check(cancelled)
+        if progress is not None:
+            progress(i, total, "γ: shuffled corpora")
+
+    for k, (pair, docs, raters) in enumerate(runs):
+        if raters < 2 or not docs:
+            reason = ("no document finished by both" if pair else
+                      f"no document was finished by all {len(names)} annotators (see the pairwise figures)"
+                      if len(names) >= 2 else "γ needs at least two annotators")
+            rep.figures.append(Figure(GAMMA, Undefined(reason, 0, "spans"), pair=pair))
+            continue
+        g = gm.gamma(docs, raters, samples=samples, seed=seed, precision=GAMMA_PRECISION,
+                     on_sample=lambda i, k=k: tick(k * samples + i, len(runs) * samples))
+        iv = boot(g.doc_features, gm.gamma_from_sums) if g.gamma.defined and g.doc_features is not None else None
+        rep.figures.append(Figure(GAMMA, g.gamma, pair=pair, warnings=_warn(g.gamma), interval=iv))
+        drawn[" × ".join(pair) if pair else "all"] = g.samples
+        if pair is None:
+            rep.gamma.update({"samples": g.samples, "observed_disorder": g.observed, "expected_disorder": g.expected,
+                              "relative_spread": g.relative_spread, "unitary_alignments": g.alignments})
 
 
 def _doc_rows(rows: list[tuple], n_docs: int, width: int) -> np.ndarray:
@@ -676,7 +721,7 @@ def compare_document(project: Project, document_id: int, a: str, b: str, layer: 
 
 # ---------------------------------------------------------------------------------- reports
 COLUMNS = ["layer", "measure", "label", "annotator_a", "annotator_b", "value", "items", "unit", "undefined_reason",
-           "warnings", "ci_low", "ci_high", "resamples", "p_below_0.667", "p_below_0.8"]
+           "warnings", "ci_low", "ci_high", "resamples", "p_below_0.667", "p_below_0.8", "gamma_samples", "gamma_seed"]
 
 
 def _iv_cells(iv: Interval | None) -> dict:
@@ -695,8 +740,27 @@ def rows(report: AgreementReport) -> list[dict]:
                     "annotator_a": f.pair[0] if f.pair else "(all)", "annotator_b": f.pair[1] if f.pair else "(all)",
                     "value": "" if not f.value.defined else f"{f.value.value:.4f}", "items": f.value.items,
                     "unit": f.value.unit, "undefined_reason": f.value.reason or "", "warnings": "; ".join(f.warnings),
-                    **_iv_cells(f.interval)})
+                    **_iv_cells(f.interval),
+                    "gamma_samples": report.gamma["samples_by_pair"].get(" × ".join(f.pair) if f.pair else "all", "")
+                    if f.measure == GAMMA and f.label is None else "",
+                    "gamma_seed": report.gamma.get("seed", "") if f.measure == GAMMA else ""})
     return out
+
+
+def gamma_note(report: AgreementReport) -> str:
+    """How γ was computed, in one sentence (empty when it was not asked for)."""
+    g = report.gamma
+    if not g:
+        return ""
+    text = (f"γ: expected disorder = mean of {g['samples']:,} shuffled corpora (Mathet et al. 2015 §5.2; "
+            f"at most {g['max_samples']:,}, fewer once known to ± {g['precision']:.0%}), seed {g['seed']}")
+    if "expected_disorder" in g:
+        spread = g.get("relative_spread")
+        text += (f"; observed disorder {g['observed_disorder']:.4f}, expected {g['expected_disorder']:.4f}"
+                 + (f" (± {spread:.1%} at 95 %)" if spread is not None and math.isfinite(spread) else "")
+                 + f"; {g['unitary_alignments']:,} unitary alignments; dissimilarity α = {g['alpha']:g}, "
+                   f"β = {g['beta']:g}, Δ∅ = {g['delta_empty']:g}")
+    return text
 
 
 def to_csv(report: AgreementReport) -> str:
@@ -718,6 +782,8 @@ def to_table(report: AgreementReport) -> str:
     if report.resamples:
         lines.append(f"95 % intervals: bootstrap over documents, {report.resamples:,} resamples, seed {report.seed}; "
                      f"P<.667 / P<.8 = share of resamples below Krippendorff's thresholds")
+    if report.gamma:
+        lines.append(gamma_note(report))
     for w in report.warnings:
         lines.append(f"warning: {w}")
     lines.append("")
@@ -755,6 +821,8 @@ ERROR_COLORS = {"label": "#e8590c", "boundary": "#fab005", "boundary+label": "#a
 EXPLAIN = {
     ALPHA_U: "Krippendorff's unitizing alpha: agreement on where spans are and what label they have, character by "
              "character; 1 is perfect, 0 is what chance would give.",
+    GAMMA: "Mathet's gamma: spans are first paired up across annotators, so a near miss costs a little and a span "
+           "only one annotator marked costs a lot; 1 is perfect, 0 is what shuffled annotations would give.",
     F1_EXACT: "Share of spans both annotators marked with the same start, end and label.",
     F1_OVERLAP: "Share of spans both annotators marked with the same label, overlapping by at least one character.",
     TOKEN_KAPPA_IO: "Cohen's kappa over the words of the texts, each word tagged with its span's label or none.",
@@ -958,6 +1026,8 @@ def _section(report: AgreementReport, top: int = 15) -> str:
              + (" (unfinished work included)" if report.include_unfinished else "") + ".</p>"]
     if report.warnings:
         parts.append("<ul class='warn'>" + "".join(f"<li>{e(w)}</li>" for w in report.warnings) + "</ul>")
+    if report.gamma:
+        parts.append(f"<p class='meta small'>{e(gamma_note(report))}.</p>")
     # summary: every all-annotator figure with its interval
     summ = [(m, report.figure(m)) for m in report.measures]
     summ = [(m, f) for m, f in summ if f is not None]

@@ -1,8 +1,24 @@
 """Bundles: one annotator's work in one file, and merging bundles into a master project.
 
-An annotator who works offline exports a *bundle*: their spans, document labels, statuses
-and relations, with every document named by its content hash (not by a local id, which
-differs between copies of a project). Optionally the bundle carries the texts too.
+An annotator who works offline exports a *bundle*: everything they own in the project, with
+every document named by its content hash (not by a local id, which differs between copies of a
+project) and every label by layer and name. Optionally the bundle carries the texts too.
+
+What a bundle carries (version 2):
+
+- spans (with attributes and origin: pending suggestions stay suggestions), document labels,
+  statuses and relations (a claim's claimant);
+- claim links between the annotator's own claims, with kind, origin, confirmation and recorded
+  conflicts, and the stories their documents belong to;
+- suggestion decisions: the suggestions the annotator rejected, so a pre-annotation run in the
+  master does not bring them back;
+- for the adjudicated set (annotator ``gold``, the lead's review): the gold spans with their
+  provenance, the gold stance, and every document's review record (rejected regions and who
+  rejected them, the stance's provenance).
+
+What it cannot carry is reported when it is written (``ExportReport.not_carried``: links to
+other annotators' claims, assignments) and when it is merged (``BundleResult.not_merged``:
+work on documents the master does not have); nothing is dropped quietly.
 
 The lead merges any number of bundles into the master project:
 
@@ -12,15 +28,22 @@ The lead merges any number of bundles into the master project:
   annotator in the project settings). A bundle older than the one already merged for that
   annotator is refused, so a stale file cannot undo newer work.
 - Documents the master does not have are reported, or added when the bundle carries
-  their text.
+  their text. A story is added when the master lacks it; one the master groups otherwise is
+  left as the master has it (reported).
 - Label schemas are compared first: a label the bundle uses that the master lacks (or has
   in another layer or category), another stance target, or a claim stance the master does
   not know is reported, and then *nothing* is written, for any bundle.
 - Each bundle is merged in one transaction: whole, or not at all.
+- A master that does not exist yet is created from the first bundle's schema
+  (:func:`create_master`), stance target and claim stances included.
+- A version 1 bundle (before claim links, stories and decisions were carried) still merges;
+  the merge says what it could not bring.
 
 File format: gzip-compressed JSON (plain JSON is read too), ``format: "annotator-bundle"``,
-``version: 1``. Offsets are code-point indices into the document text, end exclusive, as
-everywhere else.
+``version: 2`` (1 is read too). Offsets are code-point indices into the document text, end
+exclusive, as everywhere else. The database side lives in ``annotator.storage.work``; review
+records and suggestion decisions are read and written through ``annotator.services.review``
+and ``annotator.services.preannotate``.
 """
 
 from __future__ import annotations
@@ -34,26 +57,26 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, delete, insert, select
 
 from annotator.core import private_files
 from annotator.core.errors import AnnotatorError, InputError, ProjectError
-from annotator.core.model import Layer, Origin, Role, Status
+from annotator.core.model import GOLD_ANNOTATOR, Layer, Origin, Role, Status
 from annotator.core.schema import Schema, schema_from_dict
 from annotator.core.text import content_hash
+from annotator.services import preannotate as _pa
+from annotator.services import review as _review
 from annotator.storage import Project
-from annotator.storage.project import AS, DL, ST, A, D, L, R, S, SE  # noqa: F401
+from annotator.storage import work as _work
+from annotator.storage.work import Cancelled
 
 FORMAT = "annotator-bundle"
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)
 SUFFIX = ".annbundle"
-_CHUNK = 900  # stay under SQLite's bound-parameter limit
 
 Progress = Callable[[int, int, str], None]
 
-
-class Cancelled(Exception):
-    pass
+__all__ = ["Cancelled", "SchemaConflict", "create_master", "export_bundle", "merge_bundles", "read_bundle"]
 
 
 class SchemaConflict(AnnotatorError):
@@ -74,11 +97,24 @@ class ExportReport:
     labels: int = 0
     relations: int = 0
     with_text: bool = False
+    claim_links: int = 0
+    stories: int = 0
+    review_records: int = 0
+    rejected_suggestions: int = 0
+    not_carried: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"wrote {self.path}: {self.annotator}'s work on {self.documents} document"
+        extra = [f"{self.claim_links} claim links", f"{self.stories} stories"]
+        if self.review_records:
+            extra.append(f"{self.review_records} review records")
+        if self.rejected_suggestions:
+            extra.append(f"{self.rejected_suggestions} rejected suggestions")
+        text = (f"wrote {self.path}: {self.annotator}'s work on {self.documents} document"
                 f"{'s' if self.documents != 1 else ''} ({self.spans} spans, {self.labels} document labels, "
-                f"{self.relations} relations{', with texts' if self.with_text else ''})")
+                f"{self.relations} relations, {', '.join(extra)}{', with texts' if self.with_text else ''})")
+        for line in self.not_carried:
+            text += f"\n  not in the bundle: {line}"
+        return text
 
 
 def _digest(payload: dict[str, Any]) -> str:
@@ -89,75 +125,37 @@ def _digest(payload: dict[str, Any]) -> str:
         "documents": [{k: d.get(k) for k in ("hash", "status", "spans", "labels")} for d in payload["documents"]],
         "relations": payload["relations"],
     }
+    if payload.get("version", 1) >= 2:
+        work.update({k: payload.get(k) for k in ("claim_links", "stories", "review", "suggestion_decisions")})
     return hashlib.blake2b(orjson.dumps(work, option=orjson.OPT_SORT_KEYS), digest_size=20).hexdigest()
-
-
-def _chunks(seq: Sequence[Any]):
-    for i in range(0, len(seq), _CHUNK):
-        yield seq[i:i + _CHUNK]
 
 
 def export_bundle(project: Project, annotator: str, out: str | Path, *, with_text: bool = False,
                   progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ExportReport:
-    """Write ``annotator``'s work to ``out`` (one consistent read transaction)."""
+    """Write ``annotator``'s work to ``out`` (see the module docstring for what it carries)."""
     out = Path(out)
     schema = project.schema().to_dict()
-    with project.read() as c:
-        who = c.execute(select(A).where(A.c.name == annotator)).first()
-        if who is None:
-            names = ", ".join(r.name for r in c.execute(select(A.c.name).order_by(A.c.id))) or "none"
-            raise ProjectError(f"no annotator named {annotator!r} in this project (annotators: {names})")
-        aid = who.id
-        labels = {r.id: r for r in c.execute(select(L))}
-        statuses = dict(c.execute(select(ST.c.document_id, ST.c.status).where(ST.c.annotator_id == aid)).all())
-        spans = c.execute(select(S).where(S.c.annotator_id == aid)
-                          .order_by(S.c.document_id, S.c.start, S.c.end, S.c.id)).all()
-        doclabels = c.execute(select(DL).where(DL.c.annotator_id == aid).order_by(DL.c.document_id, DL.c.id)).all()
-        relations = c.execute(select(R).where(R.c.annotator_id == aid).order_by(R.c.id)).all()
-        doc_ids = sorted(set(statuses) | {s.document_id for s in spans} | {d.document_id for d in doclabels})
-        cols = [D.c.id, D.c.content_hash, D.c.title]
-        if with_text:
-            cols += [D.c.text, D.c.source, D.c.url, D.c.published, D.c.meta]
-        docs: dict[int, Any] = {}
-        for chunk in _chunks(doc_ids):
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            docs.update((r.id, r) for r in c.execute(select(*cols).where(D.c.id.in_(chunk))))
-
-    entries: list[dict[str, Any]] = []
-    index: dict[int, int] = {}
-    for i, did in enumerate(doc_ids):
-        row = docs[did]
-        index[did] = i
-        entry: dict[str, Any] = {"hash": row.content_hash, "title": row.title, "status": statuses.get(did),
-                                 "spans": [], "labels": []}
-        if with_text:
-            entry.update(text=row.text, source=row.source, url=row.url, published=row.published,
-                         meta=dict(row.meta or {}))
-        entries.append(entry)
-    span_pos: dict[int, tuple[int, int]] = {}
-    for s in spans:
-        lab = labels[s.label_id]
-        e = entries[index[s.document_id]]
-        span_pos[s.id] = (index[s.document_id], len(e["spans"]))
-        e["spans"].append({"layer": lab.layer, "label": lab.name, "start": s.start, "end": s.end,
-                           "attrs": dict(s.attrs or {}), "origin": s.origin})
-    for d in doclabels:
-        lab = labels[d.label_id]
-        entries[index[d.document_id]]["labels"].append(
-            {"layer": lab.layer, "label": lab.name, "group": lab.group, "attrs": dict(d.attrs or {})})
-    rels = []
-    for r in relations:
-        if r.head_span_id in span_pos and r.tail_span_id in span_pos:
-            rels.append({"head": list(span_pos[r.head_span_id]), "tail": list(span_pos[r.tail_span_id]),
-                         "kind": r.kind})
+    who = project.annotator(annotator)
+    rejected = sorted(_pa.rejected(project, who.id)) if who is not None else []
+    records = _review.records(project) if annotator == GOLD_ANNOTATOR else {}
+    snap = _work.read_work(project, annotator, with_text=with_text, cancelled=cancelled,
+                           also_documents=sorted({k[0] for k in rejected} | set(records)))
+    hashes = {did: d["hash"] for did, d in zip(snap.document_ids, snap.documents)}
+    labels = {lab.id: lab for lab in project.labels()}
+    decisions = [{"hash": hashes[d], "start": st, "end": en, "layer": labels[lid].layer.value,
+                  "label": labels[lid].name} for d, st, en, lid in rejected if d in hashes and lid in labels]
     payload: dict[str, Any] = {
         "format": FORMAT, "version": VERSION,
-        "annotator": {"name": who.name, "role": who.role},
+        "annotator": {"name": snap.annotator.name, "role": snap.annotator.role},
         "exported_at": time.time(),
         "schema": schema,
-        "documents": entries,
-        "relations": rels,
+        "documents": snap.documents,
+        "relations": snap.relations,
+        "claim_links": snap.claim_links,
+        "stories": snap.stories,
+        "review": {hashes[d]: rec for d, rec in sorted(records.items()) if d in hashes}
+        if annotator == GOLD_ANNOTATOR else None,
+        "suggestion_decisions": {"rejected": decisions},
     }
     payload["digest"] = _digest(payload)
     data = gzip.compress(orjson.dumps(payload), compresslevel=6, mtime=0)
@@ -168,7 +166,9 @@ def export_bundle(project: Project, annotator: str, out: str | Path, *, with_tex
     tmp.replace(out)  # never a half-written bundle under the real name
     if progress:
         progress(1, 1, str(out))
-    return ExportReport(out, who.name, len(entries), len(spans), len(doclabels), len(rels), with_text)
+    return ExportReport(out, snap.annotator.name, len(snap.documents), snap.span_count, snap.label_count,
+                        len(snap.relations), with_text, len(snap.claim_links), len(snap.stories),
+                        len(payload["review"] or {}), len(decisions), snap.not_carried)
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -182,10 +182,22 @@ class Bundle:
     documents: list[dict[str, Any]]
     relations: list[dict[str, Any]]
     digest: str
+    version: int = VERSION
+    claim_links: list[dict[str, Any]] = field(default_factory=list)
+    stories: list[dict[str, Any]] = field(default_factory=list)
+    review: dict[str, dict[str, Any]] | None = None  # hash -> review record (the adjudicated set's bundle)
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # rejected suggestions
 
     @property
     def span_count(self) -> int:
         return sum(len(d["spans"]) for d in self.documents)
+
+
+def _check_span_ref(docs: list[dict[str, Any]], ref: Any) -> None:
+    di, si = ref
+    if not (isinstance(di, int) and isinstance(si, int)) or di < 0 or si < 0:
+        raise IndexError(f"bad span reference {ref!r}")
+    docs[di]["spans"][si]  # noqa: B018  (index check)
 
 
 def read_bundle(path: str | Path) -> Bundle:
@@ -203,9 +215,10 @@ def read_bundle(path: str | Path) -> Bundle:
         raise InputError(f"not an annotator bundle (cannot decode it: {e})", where) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError("not an annotator bundle", where)
-    if data.get("version") != VERSION:
-        raise InputError(f"bundle version {data.get('version')!r}; this annotator reads version {VERSION}. "
-                         "Update annotator.", where)
+    version = data.get("version")
+    if version not in READABLE:
+        raise InputError(f"bundle version {version!r}; this annotator reads versions "
+                         f"{', '.join(map(str, READABLE))}. Update annotator.", where)
     try:
         who = data["annotator"]
         docs = data["documents"]
@@ -231,8 +244,25 @@ def read_bundle(path: str | Path) -> Bundle:
                     raise ValueError(f"documents[{i}]: a span ends after the text")
         for r in rels:
             for end in (r["head"], r["tail"]):
-                di, si = end
-                docs[di]["spans"][si]  # noqa: B018  (index check)
+                _check_span_ref(docs, end)
+        links = data.get("claim_links") or [] if version >= 2 else []
+        for ln in links:
+            _check_span_ref(docs, ln["source"])
+            _check_span_ref(docs, ln["target"])
+            if ln["kind"] not in ("same", "supports", "contradicts"):
+                raise ValueError(f"claim link kind {ln['kind']!r}")
+        stories = data.get("stories") or [] if version >= 2 else []
+        for st in stories:
+            if not isinstance(st["title"], str) or not all(isinstance(h, str) for h in st["documents"]):
+                raise ValueError("a story without a title or with a bad document list")
+        review = data.get("review") if version >= 2 else None
+        if review is not None and not all(isinstance(k, str) and isinstance(v, dict) for k, v in review.items()):
+            raise ValueError("review records must be objects by document hash")
+        rejected = (data.get("suggestion_decisions") or {}).get("rejected") or [] if version >= 2 else []
+        for x in rejected:
+            if not (isinstance(x["hash"], str) and isinstance(x["start"], int) and isinstance(x["end"], int)):
+                raise ValueError("a rejected suggestion without hash or offsets")
+            Layer(x["layer"])
         schema = schema_from_dict(data["schema"], f"{where}: schema")
         digest = _digest(data)
     except InputError:
@@ -242,7 +272,7 @@ def read_bundle(path: str | Path) -> Bundle:
     if digest != data.get("digest"):
         raise InputError("damaged bundle (its content does not match its digest)", where)
     return Bundle(where, who["name"].strip(), Role(who.get("role", "annotator")), float(data["exported_at"]),
-                  schema, docs, rels, digest)
+                  schema, docs, rels, digest, version, links, stories, review, rejected)
 
 
 # ---------------------------------------------------------------------------------------- checks
@@ -266,6 +296,8 @@ def schema_conflicts(project: Project, bundle: Bundle) -> list[str]:
         for lab in d["labels"]:
             used[(lab["layer"], lab["label"])] = lab.get("group")
             has_doc_labels = True
+    for x in bundle.rejected:
+        used.setdefault((x["layer"], x["label"]), None)
     for (layer, name), group in sorted(used.items()):
         have = mine.get((layer, name))
         if have is None:
@@ -303,8 +335,14 @@ class BundleResult:
     labels: int = 0
     statuses: int = 0
     relations: int = 0
+    claim_links: int = 0
+    stories_added: int = 0
+    review_records: int = 0
+    rejected_suggestions: int = 0
     replaced_spans: int = 0
     missing: list[tuple[str, str]] = field(default_factory=list)  # (hash, title)
+    not_merged: list[str] = field(default_factory=list)  # work the master could not take, as sentences
+    notes: list[str] = field(default_factory=list)  # what was left as the master has it
     message: str = ""
 
     def summary(self) -> str:
@@ -314,13 +352,24 @@ class BundleResult:
         if self.action in ("older", "failed"):
             return f"{name}: {self.annotator}: {self.message}"
         text = (f"{name}: {self.annotator}: {self.documents} documents, {self.spans} spans, "
-                f"{self.labels} document labels, {self.statuses} statuses, {self.relations} relations")
+                f"{self.labels} document labels, {self.statuses} statuses, {self.relations} relations, "
+                f"{self.claim_links} claim links")
+        if self.review_records:
+            text += f", {self.review_records} review records"
+        if self.rejected_suggestions:
+            text += f", {self.rejected_suggestions} rejected suggestions"
         if self.replaced_spans:
             text += f" (replaced {self.replaced_spans} earlier spans)"
         if self.added_documents:
             text += f"; added {self.added_documents} documents"
+        if self.stories_added:
+            text += f"; added {self.stories_added} stor{'y' if self.stories_added == 1 else 'ies'}"
         if self.missing:
             text += f"; {len(self.missing)} documents not in the project, skipped"
+        for line in self.not_merged:
+            text += f"\n  not merged: {line}"
+        for line in self.notes:
+            text += f"\n  note: {line}"
         return text
 
 
@@ -336,7 +385,9 @@ class MergeReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.missing and all(r.action != "failed" for r in self.results)
+        """Everything in every bundle is in the project now (notes aside)."""
+        return (not self.errors and not self.missing and all(r.action != "failed" for r in self.results)
+                and not any(r.not_merged for r in self.results))
 
     def summary(self) -> str:
         lines = [r.summary() for r in self.results]
@@ -348,6 +399,21 @@ class MergeReport:
 
 def _setting_key(annotator: str) -> str:
     return f"bundle:{annotator}"
+
+
+def create_master(path: str | Path, paths: Sequence[str | Path]) -> tuple[Project, str]:
+    """A new master project at ``path`` with the label schema (stance target and claim stances
+    included) of the first readable bundle; returns it and that bundle's file name."""
+    errors = []
+    for p in paths:
+        try:
+            b = read_bundle(p)
+        except InputError as e:
+            errors.append(str(e))
+            continue
+        return Project.create(path, b.schema), Path(b.path).name
+    raise ProjectError(f"{path}: no such project file, and no readable bundle to create it from"
+                       + "".join(f"\n  {e}" for e in errors))
 
 
 def merge_bundles(project: Project, paths: Sequence[str | Path], *, add_documents: bool = True,
@@ -409,118 +475,56 @@ def merge_bundles(project: Project, paths: Sequence[str | Path], *, add_document
 def _merge_one(project: Project, b: Bundle, add_documents: bool, cancelled: Callable[[], bool] | None,
                texts: dict[str, dict[str, Any]] | None = None) -> BundleResult:
     res = BundleResult(b.path, b.annotator)
-    key = _setting_key(b.annotator)
-    with project.write() as c:
-        prev = c.execute(select(SE.c.value).where(SE.c.key == key)).scalar()
-        if prev is not None:
-            if prev.get("digest") == b.digest:
-                res.action = "unchanged"
-                return res
-            if float(prev.get("exported_at", 0)) > b.exported_at:
-                res.action = "older"
-                res.message = (f"older than the bundle already merged for {b.annotator} (exported "
-                               f"{_when(prev.get('exported_at', 0))}); not merged")
-                return res
-        aid = _ensure_annotator(c, b.annotator, b.role)
-        labels = {(r.layer, r.name): r.id for r in c.execute(select(L.c.id, L.c.layer, L.c.name))}
-        hashes = [d["hash"] for d in b.documents]
-        found: dict[str, tuple[int, int]] = {}
-        for chunk in _chunks(hashes):
-            found.update((r.content_hash, (r.id, r.length))
-                         for r in c.execute(select(D.c.content_hash, D.c.id, D.c.length)
-                                            .where(D.c.content_hash.in_(chunk))))
-        texts = texts or {}
-        new_docs = [d if d.get("text") is not None else texts.get(d["hash"], d)
-                    for d in b.documents if d["hash"] not in found]
-        addable = [d for d in new_docs if add_documents and d.get("text") is not None]
-        res.missing = [(d["hash"], d.get("title") or "") for d in new_docs if not (add_documents and d.get("text") is not None)]
-        if addable:
-            now = time.time()
-            seen: set[str] = set()
-            rows = []
-            for d in addable:
-                if d["hash"] in seen:
-                    continue
-                seen.add(d["hash"])
-                rows.append(dict(text=d["text"], title=d.get("title") or "", source=d.get("source"),
-                                 url=d.get("url"), published=d.get("published"), content_hash=d["hash"],
-                                 meta=d.get("meta") or {}, length=len(d["text"]), created_at=now))
-            _bulk_insert(c, D, rows)
-            for chunk in _chunks([r["content_hash"] for r in rows]):
-                found.update((r.content_hash, (r.id, r.length))
-                             for r in c.execute(select(D.c.content_hash, D.c.id, D.c.length)
-                                                .where(D.c.content_hash.in_(chunk))))
-            res.added_documents = len(rows)
 
-        # the snapshot replaces this annotator's work, and only theirs
-        res.replaced_spans = len(c.execute(select(S.c.id).where(S.c.annotator_id == aid)).all())
-        c.execute(delete(R).where(R.c.annotator_id == aid))
-        c.execute(delete(S).where(S.c.annotator_id == aid))
-        c.execute(delete(DL).where(DL.c.annotator_id == aid))
-        c.execute(delete(ST).where(ST.c.annotator_id == aid))
+    def decisions(c, ids: _work.MergeIds, out: _work.WriteResult) -> None:  # noqa: ANN001
+        """Review records and suggestion decisions, in the merge's transaction."""
+        if b.version < 2:
+            out.notes.append("a version 1 bundle carries no claim links, stories, review decisions or "
+                             "suggestion decisions; the project's rejected suggestions for this annotator "
+                             "were kept" + (f", and {out.replaced_links} claim links went with the replaced spans"
+                                            if out.replaced_links else ""))
+            return
+        if b.review is not None:
+            recs = {ids.documents[h]: rec for h, rec in b.review.items() if h in ids.documents}
+            lost = len(b.review) - len(recs)
+            if lost:
+                out.not_merged.append(f"review records of {lost} document{'s' if lost != 1 else ''} the project "
+                                      "does not have")
+            _review.replace_records(project, recs, conn=c)
+            res.review_records = len(recs)
+        keys, lost = set(), 0
+        for x in b.rejected:
+            doc, lab = ids.documents.get(x["hash"]), ids.labels.get((x["layer"], x["label"]))
+            if doc is None or lab is None:
+                lost += 1
+            else:
+                keys.add((doc, x["start"], x["end"], lab))
+        if lost:
+            out.not_merged.append(f"{lost} rejected suggestion{'s' if lost != 1 else ''} in documents the project "
+                                  "does not have")
+        _pa.set_rejected(project, ids.annotator_id, keys, conn=c)
+        res.rejected_suggestions = len(keys)
 
-        now = time.time()
-        span_rows: list[dict[str, Any]] = []
-        span_keys: list[tuple[int, int]] = []
-        label_rows: list[dict[str, Any]] = []
-        status_rows: list[dict[str, Any]] = []
-        for di, d in enumerate(b.documents):
-            hit = found.get(d["hash"])
-            if hit is None:
-                continue
-            doc_id, length = hit
-            res.documents += 1
-            if d.get("status") is not None:
-                status_rows.append(dict(document_id=doc_id, annotator_id=aid, status=d["status"], updated_at=now))
-            for si, s in enumerate(d["spans"]):
-                if s["end"] > length:
-                    raise InputError(f"damaged bundle: a span of {d.get('title') or d['hash']!r} ends at "
-                                     f"{s['end']}, after the text (length {length})", b.path)
-                span_rows.append(dict(document_id=doc_id, annotator_id=aid, label_id=labels[(s["layer"], s["label"])],
-                                      start=s["start"], end=s["end"], attrs=s.get("attrs") or {},
-                                      origin=s.get("origin", "import"), created_at=now, updated_at=now))
-                span_keys.append((di, si))
-            for lab in d["labels"]:
-                label_rows.append(dict(document_id=doc_id, annotator_id=aid, label_id=labels[(lab["layer"], lab["label"])],
-                                       attrs=lab.get("attrs") or {}, updated_at=now))
-        _bulk_insert(c, ST, status_rows)
-        _bulk_insert(c, DL, label_rows)
-        # spans that relations point at need their new ids; the rest go in as one bulk insert
-        linked = {tuple(e) for r in b.relations for e in (r["head"], r["tail"])}
-        span_ids: dict[tuple[int, int], int] = {}
-        bulk = [row for k, row in zip(span_keys, span_rows) if k not in linked]
-        _bulk_insert(c, S, bulk)
-        for k, row in zip(span_keys, span_rows):
-            if k in linked:
-                span_ids[k] = c.execute(insert(S).values(**row)).inserted_primary_key[0]
-        rel_rows = []
-        for r in b.relations:
-            head, tail = span_ids.get(tuple(r["head"])), span_ids.get(tuple(r["tail"]))
-            if head is not None and tail is not None:
-                rel_rows.append(dict(annotator_id=aid, head_span_id=head, tail_span_id=tail, kind=r["kind"], attrs={}))
-        _bulk_insert(c, R, rel_rows)
-        res.spans, res.labels, res.statuses, res.relations = (len(span_rows), len(label_rows), len(status_rows),
-                                                              len(rel_rows))
-        Project._set_setting(c, key, {"digest": b.digest, "exported_at": b.exported_at,
-                                      "file": Path(b.path).name, "merged_at": time.time()})
-        if cancelled is not None and cancelled():
-            raise Cancelled()  # rolls this bundle back
-        res.action = "merged"
+    work = {"documents": b.documents, "relations": b.relations, "claim_links": b.claim_links,
+            "stories": b.stories}
+    try:
+        out = _work.replace_work(
+            project, b.annotator, b.role, work, record_key=_setting_key(b.annotator),
+            record={"digest": b.digest, "exported_at": b.exported_at, "file": Path(b.path).name,
+                    "merged_at": time.time()},
+            add_documents=add_documents, texts=texts, cancelled=cancelled, extra=decisions)
+    except ValueError as e:
+        raise InputError(str(e), b.path) from None
+    res.action = out.action
+    if out.action == "older":
+        prev = out.previous or {}
+        res.message = (f"older than the bundle already merged for {b.annotator} (exported "
+                       f"{_when(prev.get('exported_at', 0))}); not merged")
+        return res
+    for name in ("documents", "added_documents", "spans", "labels", "statuses", "relations", "claim_links",
+                 "stories_added", "replaced_spans", "missing", "not_merged", "notes"):
+        setattr(res, name, getattr(out, name))
     return res
-
-
-def _bulk_insert(c: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    # executemany on both backends: multi-row VALUES statements were 3x slower on PostgreSQL
-    # (SQLAlchemy compiles every row's parameters into the statement)
-    if rows:
-        c.execute(insert(table), rows)
-
-
-def _ensure_annotator(c: Connection, name: str, role: Role) -> int:
-    aid = c.execute(select(A.c.id).where(A.c.name == name)).scalar()
-    if aid is None:
-        aid = c.execute(insert(A).values(name=name, role=str(role))).inserted_primary_key[0]
-    return aid
 
 
 def _when(ts: float) -> str:

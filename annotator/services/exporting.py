@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 
 from annotator.core import private_files
 from annotator.core.errors import AnnotatorError
@@ -42,12 +41,11 @@ from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
 from annotator.storage import tokens as stored_tokens
-from annotator.storage.project import DL, D, R, S, ST
+from annotator.storage import views
 
 ALIASES = {f.name: f.key for f in INTERCHANGE if f.name != f.key}  # the CSV of spans registers as "spans_csv"
 SPLIT_NAMES = ("train", "dev", "test")
 BATCH = 500
-SUGGESTION_ORIGINS = ("pattern", "model")  # = annotator.services.preannotate.SUGGESTION_ORIGINS
 
 Progress = Callable[[int, int, str], None]
 
@@ -80,14 +78,6 @@ class View:
     merged: bool = False
     # machine suggestions nobody accepted yet (origin pattern/model, docs/preannotation.md)
     include_suggestions: bool = False
-
-
-def _span_filter(view: View):
-    """The spans a view exports: without pending machine suggestions unless asked for."""
-    cond = S.c.annotator_id.in_(view.annotator_ids)
-    if not view.include_suggestions:
-        cond = cond & S.c.origin.not_in(SUGGESTION_ORIGINS)
-    return cond
 
 
 def select_view(project: Project, *, annotator: str | None = None, gold: bool = False,
@@ -140,15 +130,7 @@ class _Labels:
 
 def worked_documents(project: Project, view: View) -> list[int]:
     """Ids of documents the view's annotators have worked on, in id order."""
-    aids = view.annotator_ids
-    if not aids:
-        return []
-    with project.read() as c:
-        ids = set(c.execute(select(S.c.document_id).where(_span_filter(view)).distinct()).scalars())
-        ids.update(c.execute(select(DL.c.document_id).where(DL.c.annotator_id.in_(aids)).distinct()).scalars())
-        ids.update(c.execute(select(ST.c.document_id).where(ST.c.annotator_id.in_(aids),
-                                                            ST.c.status != str(Status.TODO)).distinct()).scalars())
-    return sorted(ids)
+    return views.worked_document_ids(project, view.annotator_ids, include_suggestions=view.include_suggestions)
 
 
 def _workers(spans: Iterable[Any], dls: Iterable[Any], sts: Iterable[Any]) -> dict[int, set[int]]:
@@ -171,18 +153,8 @@ def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _
         names = {a.id: a.name for a in project.annotators(include_gold=True)}
     aids = view.annotator_ids
     ids = list(doc_ids)
-    with project.read() as c:
-        docs = c.execute(select(D).where(D.c.id.in_(ids)).order_by(D.c.id)).all()
-        spans = c.execute(select(S.c.id, S.c.document_id, S.c.annotator_id, S.c.label_id, S.c.start, S.c.end,
-                                 S.c.attrs, S.c.origin).where(S.c.document_id.in_(ids), _span_filter(view))
-                          ).all()
-        rels = c.execute(select(R.c.annotator_id, R.c.head_span_id, R.c.tail_span_id, R.c.kind)
-                         .join(S, S.c.id == R.c.head_span_id)
-                         .where(S.c.document_id.in_(ids), R.c.annotator_id.in_(aids)).order_by(R.c.id)).all()
-        dls = c.execute(select(DL.c.document_id, DL.c.annotator_id, DL.c.label_id)
-                        .where(DL.c.document_id.in_(ids), DL.c.annotator_id.in_(aids))).all()
-        sts = c.execute(select(ST.c.document_id, ST.c.annotator_id, ST.c.status)
-                        .where(ST.c.document_id.in_(ids), ST.c.annotator_id.in_(aids))).all()
+    rows = views.view_rows(project, ids, aids, include_suggestions=view.include_suggestions)
+    docs, spans, rels, dls, sts = rows.docs, rows.spans, rows.relations, rows.labels, rows.statuses
     # per (document, annotator): spans, relations, cats, status
     by: dict[tuple[int, int], Record] = {}
     span_at: dict[int, tuple[tuple[int, int], int]] = {}
@@ -399,19 +371,29 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _sweep_stale(out: Path) -> None:
-    """Remove temporary files that an export killed part-way left next to ``out``."""
+    """Clean up after an export killed part-way next to ``out``: its temporary output is
+    removed; a previous export it had moved aside (``.NAME.old-PID``, only for folders, between
+    two renames) is put back under ``out`` if nothing took its place, else removed."""
     for prefix in (f".{out.name}.tmp-", f".{out.name}.old-"):
-        for p in out.parent.glob(prefix + "*"):
+        for p in sorted(out.parent.glob(prefix + "*")):
             pid = p.name[len(prefix):]
             if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
-                _remove(p)
+                if prefix.endswith(".old-") and not (out.exists() or out.is_symlink()):
+                    os.replace(p, out)
+                    _fsync_dir(out.parent)
+                else:
+                    _remove(p)
 
 
 def _replace(tmp: Path, out: Path, force: bool) -> None:
     _fsync_tree(tmp)
-    if out.exists() or out.is_symlink():
-        if not force:
-            raise OutputExists(f"{out} exists; use --force to overwrite it")
+    if (out.exists() or out.is_symlink()) and not force:
+        raise OutputExists(f"{out} exists; use --force to overwrite it")
+    if tmp.is_file() and not (out.is_dir() and not out.is_symlink()):
+        os.replace(tmp, out)  # one atomic rename: the old file, or the new one, never neither
+    elif out.exists() or out.is_symlink():
+        # a folder cannot replace a folder in one rename: move the old one aside first; a kill
+        # between the two renames is repaired by the next export to ``out`` (_sweep_stale)
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         os.replace(out, old)
         try:
@@ -432,6 +414,8 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
     if opts.align not in ("expand", "contract", "skip"):
         raise ExportError("--align is expand, contract or skip")
     out = Path(opts.out).expanduser().absolute()
+    if out.parent.is_dir():
+        _sweep_stale(out)  # first: an export killed between its renames gets its previous output back
     if (out.exists() or out.is_symlink()) and not opts.force:
         raise OutputExists(f"{out} exists; use --force to overwrite it")
     if not out.parent.is_dir():
@@ -439,8 +423,7 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
     view = select_view(project, annotator=opts.annotator, gold=opts.gold, merged=opts.merged)
     view.include_suggestions = opts.suggestions
     if opts.all_documents:
-        with project.read() as c:
-            doc_ids = list(c.execute(select(D.c.id).order_by(D.c.id)).scalars())
+        doc_ids = project.document_ids()
     else:
         doc_ids = worked_documents(project, view)
     ctx = dataclasses.replace(context(project, view, opts.align, opts.shard_docs, opts.language), offsets=opts.offsets)
@@ -449,7 +432,6 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
         strata = stance_of(project, view, doc_ids) if opts.stratify else None
         splits = assign_splits(doc_ids, list(opts.split), opts.seed, strata)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    _sweep_stale(out)
     _remove(tmp)
     report = ExportReport(path=out)
     writers: dict[str | None, Any] = {}

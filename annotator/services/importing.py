@@ -7,24 +7,28 @@ files again skips what is there (deduplication by content hash).
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
+import stat
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
 
 from annotator.core.article import Cut, extract_date, extract_source, extract_title
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, ProjectError, ProjectReadOnlyError
 from annotator.core.model import Layer, NewDocument, Role
+from annotator.core.schema import label_name_problem, shown_label
 from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats import reader_for
 from annotator.formats.decoding import MAX_BYTES
-from annotator.storage import Project
+from annotator.storage import Project, db
 from annotator.storage.articles import store_originals
-from annotator.storage.project import D, L
+from annotator.storage.labels import ensure_label
+from annotator.storage.errors import DatabaseError
 
 BATCH = 2000
 PROGRESS_EVERY = 500
@@ -34,6 +38,15 @@ Progress = Callable[[int, int, str], None]  # (done, total, message)
 
 class Cancelled(Exception):
     pass
+
+
+class ImportStopped(ProjectError):
+    """Writing to the project failed part-way (full disk, I/O error, read-only): the message says
+    which records are stored and which are not; ``report`` counts what was stored."""
+
+    def __init__(self, message: str, report: ImportReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
@@ -82,8 +95,26 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputErr
         elif p.is_file():
             files.append(p)
         else:
-            errors.append(InputError("no such file or folder", str(p)))
+            errors.append(InputError(_not_a_file(p), str(p)))
     return files, errors
+
+
+def _not_a_file(p: Path) -> str:
+    """Why ``p`` (neither a file nor a folder) is not read: a FIFO would block the import and a
+    device would be read forever, so they are refused by name, as is a symbolic link loop."""
+    try:
+        mode = os.stat(p).st_mode
+    except FileNotFoundError:
+        return f"a symbolic link to a missing file ({os.readlink(p)})" if os.path.islink(p) else "no such file or folder"
+    except OSError as e:
+        return "a symbolic link loop, not a file" if e.errno == errno.ELOOP else f"cannot be read ({e.strerror})"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file; not read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file; not read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file; not read"
+    return "not a regular file; not read"
 
 
 def _prepare(doc: NewDocument, notes: list[InputError] | None = None) -> NewDocument:
@@ -123,6 +154,7 @@ class Importer:
         self.label_layer = label_layer
         self._annotator_id: int | None = None
         self._labels: dict[str, int] = {}
+        self.stored_through: str | None = None  # origin (file:line) of the last record stored
         self._reload_labels()
 
     def _reload_labels(self) -> None:
@@ -142,11 +174,15 @@ class Importer:
         if not unknown:
             return
         if not self.add_labels:
-            raise InputError(f"unknown label{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+            raise InputError(f"unknown label{'s' if len(unknown) > 1 else ''} {', '.join(map(shown_label, unknown))} "
                              f"(the project has {', '.join(sorted(self._labels)) or 'none'}; "
                              "use --add-labels to create them)", doc.origin)
+        problems = [p for p in map(label_name_problem, unknown) if p]
+        if problems:  # checked before any is created: a refused record creates nothing
+            raise InputError("; ".join(problems), doc.origin)
         for name in unknown:
-            self.project.add_label(name, self.label_layer)
+            # insert-or-get in the writer's transaction: another import may have just made it
+            ensure_label(self.project, name, self.label_layer)
         self._reload_labels()
 
     def _validate_spans(self, doc: NewDocument) -> None:
@@ -157,6 +193,38 @@ class Importer:
     def _flush(self, batch: list[NewDocument], report: ImportReport) -> None:
         if not batch:
             return
+        try:
+            self._store(batch, report)
+        except (DatabaseError, sqlite3.Error) as e:
+            raise self._stopped(batch, report, db.problem_sentence(self.project.path, e)) from None
+        except ProjectReadOnlyError as e:
+            raise self._stopped(batch, report, str(e)) from None
+        if batch[-1].origin:
+            self.stored_through = batch[-1].origin
+
+    def _stopped(self, batch: list[NewDocument], report: ImportReport, why: str) -> ImportStopped:
+        why = why.split("; everything committed before")[0].split("; nothing was changed")[0]
+        first, last = batch[0].origin or "?", batch[-1].origin or "?"
+        kept = (f"{report.added:,} documents were stored before it, through {self.stored_through}"
+                if report.added and self.stored_through else
+                f"{report.added:,} documents were stored before it")
+        return ImportStopped(f"import stopped: {why}. {kept}; the batch of {len(batch):,} records from {first} "
+                             f"to {last} was not stored, nor anything after it. Run the same import again once "
+                             "this is fixed: documents already stored are skipped", report)
+
+    def _store(self, batch: list[NewDocument], report: ImportReport) -> None:
+        # counted into a scratch report and added to ``report`` only once the commit returned: a
+        # commit that fails (full disk) must not be counted as stored
+        done = ImportReport()
+        self._write_batch(batch, done)
+        report.duplicates += done.duplicates
+        report.document_ids.extend(done.document_ids)
+        report.spans += done.spans
+        report.added += done.added
+        report.errors.extend(done.errors)  # (a duplicate's spans not imported, said by line)
+        report.cuts.extend(done.cuts)
+
+    def _write_batch(self, batch: list[NewDocument], report: ImportReport) -> None:
         now = time.time()
         annotator_id = self._annotator() if any(d.spans for d in batch) else None
         with self.project.write() as c:
@@ -180,9 +248,7 @@ class Importer:
                                  created_at=now))
             if not rows:
                 return
-            c.execute(insert(D), rows)
-            ids = dict(c.execute(select(D.c.content_hash, D.c.id).where(
-                D.c.content_hash.in_([r["content_hash"] for r in rows]))).all())
+            ids = self.project.insert_documents(c, rows)
             span_rows = []
             for d, r in zip(keep, rows):
                 did = ids[r["content_hash"]]
@@ -223,6 +289,11 @@ class Importer:
                 except InputError as e:
                     report.errors.append(e)
                     continue
+                except (DatabaseError, sqlite3.Error, ProjectReadOnlyError) as e:  # creating a label failed
+                    if pending is not None:
+                        pending.result()
+                    why = str(e) if isinstance(e, ProjectReadOnlyError) else db.problem_sentence(self.project.path, e)
+                    raise self._stopped([*batch, rec], report, why) from None
                 batch.append(doc)
                 if len(batch) >= BATCH:
                     if pending is not None:
@@ -322,12 +393,15 @@ class PreviewItem:
 
 def preview_paths(paths: Sequence[str | Path], *, fmt: str | None = None, text_column: str | None = None,
                   keep_boilerplate: bool = False, max_bytes: int = MAX_BYTES, limit: int = 200,
-                  cancelled: Callable[[], bool] | None = None) -> tuple[list[PreviewItem], list[InputError]]:
+                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+                  ) -> tuple[list[PreviewItem], list[InputError]]:
     """Read (never store) up to ``limit`` documents: title, outlet, date, byline and the cut lines
     that an import with the same options would give (File → Import's preview, ``--preview``)."""
     files, errors = expand_paths(paths)
     items: list[PreviewItem] = []
-    for f in files:
+    for k, f in enumerate(files):
+        if progress:
+            progress(k, len(files), str(f))
         try:
             r = reader_for(f, fmt)
         except InputError as e:

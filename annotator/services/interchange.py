@@ -22,18 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
-
 from annotator.core.article import extract_title
 from annotator.core.errors import InputError
 from annotator.core.model import GOLD_ANNOTATOR, Layer, Origin, Role, Status
+from annotator.core.schema import label_name_problem, shown_label
 from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats.records import Record
 from annotator.formats.units import propose
 from annotator.services.exporting import interchange
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
-from annotator.storage.project import DL, D, L, R, S, ST
+from annotator.storage.labels import ensure_label
+from annotator.storage import annotation_files as store
 
 BATCH = 500
 Progress = Callable[[int, int, str], None]
@@ -103,11 +103,14 @@ class _Loader:
         if not layer and name in self.by_name:
             return self.by_name[name][1]
         if not self.add_labels:
-            raise InputError(f"unknown label {name!r}{f' ({layer})' if layer else ''}; add it to the project "
-                             "or import with --add-labels", where)
+            raise InputError(f"unknown label {shown_label(name)}{f' ({layer})' if layer else ''}; add it to the "
+                             "project or import with --add-labels", where)
         h = self.header.get(name, {})
         layer = layer or h.get("layer") or "entity"
-        self.p.add_label(name, Layer(layer), h.get("color") or "#cccccc")
+        problem = label_name_problem(name)
+        if problem:
+            raise InputError(problem, where)
+        ensure_label(self.p, name, Layer(layer), h.get("color") or "#cccccc")  # insert-or-get: safe beside other writers
         self._labels()
         return self.by_layer[(layer, name)]
 
@@ -135,71 +138,59 @@ class _Loader:
         return rec, label_ids, cat_ids
 
     def flush(self, batch: list[tuple[Record, list[int], list[tuple[str, int]]]], report: InterchangeReport) -> None:
-        now = time.time()
         with self.p.write() as c:
             for rec, label_ids, cat_ids in batch:
                 aid = self.annotator_id_cached(rec)
                 if rec.text:
                     h = content_hash(rec.text)
-                    did = c.execute(select(D.c.id).where(D.c.content_hash == h)).scalar()
+                    did = store.document_id_by_hash(c, h)
                 else:
-                    did = c.execute(select(D.c.id, D.c.text).where(D.c.content_hash == rec.content_hash)).first()
-                    if did is None:
+                    found = store.document_by_hash(c, rec.content_hash)
+                    if found is None:
                         report.errors.append(InputError(f"no document with hash {rec.content_hash} in the project "
                                                         "(a CSV of spans carries no text: import the texts first)",
                                                         rec.where))
                         continue
+                    did, text = found
                     texts = rec.meta.pop("_span_texts", [])
                     bad = [(s, t) for s, t in zip(rec.spans, texts)
-                           if s.end > len(did.text) or (t is not None and did.text[s.start:s.end] != t)]
+                           if s.end > len(text) or (t is not None and text[s.start:s.end] != t)]
                     if bad:
                         s, t = bad[0]
                         checks = [(s.start, s.end, t) for s, t in zip(rec.spans, texts) if t is not None]
                         report.errors.append(InputError(
                             f"span {s.label} [{s.start}, {s.end}) says {t!r} but the document has "
-                            f"{did.text[s.start:s.end]!r} there ({len(bad)} of {len(rec.spans)} spans differ); "
-                            "document left out" + propose(did.text, checks, "codepoints"), rec.where))
+                            f"{text[s.start:s.end]!r} there ({len(bad)} of {len(rec.spans)} spans differ); "
+                            "document left out" + propose(text, checks, "codepoints"), rec.where))
                         continue
-                    did = did.id
                 if did is None:
-                    did = c.execute(insert(D).values(
-                        text=rec.text, title=(rec.title or extract_title(rec.text)).strip(), source=rec.source,
-                        url=rec.url, published=rec.published, content_hash=h, meta=rec.meta,
-                        length=len(rec.text), created_at=now)).inserted_primary_key[0]
+                    did = store.insert_document(c, text=rec.text, title=(rec.title or extract_title(rec.text)).strip(),
+                                                source=rec.source, url=rec.url, published=rec.published,
+                                                content_hash=h, meta=rec.meta)
                     report.added += 1
                 else:
                     report.matched += 1
-                have = c.execute(select(S.c.id).where(S.c.document_id == did, S.c.annotator_id == aid).limit(1)
-                                 ).first() or c.execute(select(DL.c.id).where(
-                                     DL.c.document_id == did, DL.c.annotator_id == aid).limit(1)).first()
-                if have is not None:
+                if store.has_work(c, did, aid):
                     if not self.replace:
                         report.skipped.append(f"{rec.where}: document {did} has annotations by this annotator")
                         report.matched -= 1
                         continue
-                    c.execute(delete(S).where(S.c.document_id == did, S.c.annotator_id == aid))
-                    c.execute(delete(DL).where(DL.c.document_id == did, DL.c.annotator_id == aid))
+                    store.clear_work(c, did, aid)
                 report.document_ids.append(did)
                 ids = []
                 for s, lid in zip(rec.spans, label_ids):
                     origin = str(Origin.IMPORT) if self.mode == "pre" else _origin(s.origin)
-                    ids.append(c.execute(insert(S).values(
-                        document_id=did, annotator_id=aid, label_id=lid, start=s.start, end=s.end, attrs=s.attrs,
-                        origin=origin, created_at=now, updated_at=now)).inserted_primary_key[0])
+                    ids.append(store.insert_span(c, did, aid, lid, s.start, s.end, s.attrs, origin))
                 for r in rec.relations:
-                    c.execute(insert(R).values(annotator_id=aid, head_span_id=ids[r.head], tail_span_id=ids[r.tail],
-                                               kind=r.kind, attrs={}))
+                    store.insert_relation(c, aid, ids[r.head], ids[r.tail], r.kind)
                 for _, lid in cat_ids:
-                    c.execute(insert(DL).values(document_id=did, annotator_id=aid, label_id=lid, attrs={},
-                                                updated_at=now))
+                    store.insert_document_label(c, did, aid, lid)
                 report.spans += len(ids)
                 report.relations += len(rec.relations)
                 report.document_labels += len(cat_ids)
                 status = rec.status or self.default_status
                 if self.mode == "work" and status:
-                    c.execute(delete(ST).where(ST.c.document_id == did, ST.c.annotator_id == aid))
-                    c.execute(insert(ST).values(document_id=did, annotator_id=aid, status=str(Status(status)),
-                                                updated_at=now))
+                    store.put_status(c, did, aid, str(Status(status)))
 
     def annotator_id_cached(self, rec: Record) -> int:
         name = self.annotator or rec.annotator or "imported"

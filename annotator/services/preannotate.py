@@ -9,8 +9,9 @@ No Qt. See docs/preannotation.md.
   ``ORTH``, or ``LOWER`` with ``ignore_case``), token patterns with ``Matcher``, both on the
   tokenizer of a blank pipeline of the project's language (never a download).
 - **Model**: any spaCy pipeline installed in the environment, chosen by package name or folder
-  (``spacy.load``, nothing downloaded); its ``doc.ents`` whose label is a span label of the
-  project become suggestions with origin ``model``. Other labels are counted, not stored.
+  (``spacy.load``, nothing downloaded); its ``doc.ents`` (and ``doc.spans["claim"]``, which a
+  model trained by ``annotator train`` fills) whose label is a span label of the project become
+  suggestions with origin ``model``. Other labels are counted, not stored.
 - **Suggestions** are spans of the current annotator with origin ``pattern`` or ``model`` and
   ``attrs = {"suggestion": True, "source": "<file>:<line>" | "<pipeline>"}``. Within one label
   overlapping matches keep the longest (``spacy.util.filter_spans``); a suggestion is not
@@ -254,7 +255,8 @@ class Suggester:
                             src = self._phrase_source.get((lab, words), src)
                         sugg.append(Suggestion(a, b, lab, Origin.PATTERN, src))
             if self.nlp is not None:
-                for ent in doc.ents:
+                # doc.ents, and claims from a span categoriser trained here (doc.spans["claim"])
+                for ent in [*doc.ents, *doc.spans.get("claim", ())]:
                     if self.labels is not None and ent.label_ not in self.labels:
                         self.skipped[ent.label_] += 1
                         continue
@@ -324,6 +326,17 @@ def _rejected_key(annotator_id: int) -> str:
 def rejected(project: Project, annotator_id: int) -> set[tuple[int, int, int, int]]:
     """(document, start, end, label id) of every suggestion this annotator rejected."""
     return {tuple(x) for x in project.get_setting(_rejected_key(annotator_id), [])}  # type: ignore[misc]
+
+
+def set_rejected(project: Project, annotator_id: int, keys: Iterable[tuple[int, int, int, int]], *,
+                 conn=None) -> None:  # noqa: ANN001  (conn: an open write transaction, e.g. a merge's)
+    """Replace the annotator's rejected suggestions, (document, start, end, label id) each
+    (a merged bundle brings them from the annotator's copy)."""
+    value = sorted(list(k) for k in set(map(tuple, keys)))
+    if conn is None:
+        project.set_setting(_rejected_key(annotator_id), value)
+    else:
+        Project._set_setting(conn, _rejected_key(annotator_id), value)
 
 
 def run(project: Project, suggester: Suggester, annotator_id: int, document_ids: Sequence[int] | None = None, *,

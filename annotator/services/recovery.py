@@ -20,6 +20,7 @@ No Qt here; the CLI (``annotator check``) and the window call these functions.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import os
 import sqlite3
 import time
@@ -39,49 +40,90 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 @dataclass
 class CheckReport:
     path: Path
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # damage: the file itself is wrong
     revision: str | None = None
     documents: int = 0
     spans: int = 0
+    read_only: str | None = None  # why the file cannot be written (not damage)
+    unable: str | None = None  # why the check could not run (full disk, I/O error): not damage either
+    skipped: list[str] = field(default_factory=list)  # parts not checked, and why
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and self.unable is None
 
     def summary(self) -> str:
         head = f"{self.path}: "
+        ro = f"; read-only: {self.read_only}, so it cannot be written" if self.read_only else ""
+        ro += "".join(f"; not checked: {s}" for s in self.skipped)
+        if self.unable is not None:
+            return head + f"not checked: {self.unable}{ro}. This says nothing about damage"
         if self.ok:
-            return head + (f"ok (schema {self.revision}, {self.documents} documents, {self.spans} spans)")
-        return head + f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} found"
+            return head + (f"ok (schema {self.revision}, {self.documents} documents, {self.spans} spans){ro}")
+        return head + f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} found{ro}"
 
 
 def backup_dir(project: Path) -> Path:
     return project.with_name(project.name + ".backups")
 
 
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    # read-only: a check never changes the file (a WAL left by a crash is still read)
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_S)
+def _connect_ro(path: Path, mode: str = db.RO) -> sqlite3.Connection:
+    # read-only: a check never changes the file (a WAL left by a crash is still read, except
+    # with immutable=1, used only where -wal/-shm cannot exist: see db.open_mode)
+    con = sqlite3.connect(db.sqlite_uri(path, mode), uri=True, timeout=db.BUSY_TIMEOUT_S)
     con.execute(f"PRAGMA busy_timeout={int(db.BUSY_TIMEOUT_S * 1000)}")
     return con
 
 
+# SQLite's answers that are about the disk or the permissions, not about the file's contents
+_ENVIRONMENT = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY,
+                sqlite3.SQLITE_PERM, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+
+
+def _environmental(e: sqlite3.Error) -> bool:
+    code = getattr(e, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _ENVIRONMENT
+
+
+def _integrity(path: Path, mode: str) -> tuple[sqlite3.Connection, list[str]]:
+    con = _connect_ro(path, mode)
+    try:
+        return con, [r[0] for r in con.execute("PRAGMA integrity_check")]
+    except BaseException:
+        con.close()
+        raise
+
+
 def check(path: str | Path) -> CheckReport:
-    """Check a project file (or a backup of one) without changing it."""
+    """Check a project file (or a backup of one) without changing it.
+
+    Damage goes to ``problems``; a file that cannot be written is said in ``read_only`` (and is
+    checked all the same); a check that cannot run (a full disk where SQLite needs its -shm
+    file, an I/O error) is said in ``unable`` — neither is called damage."""
     path = Path(path)
     db.check_sqlite_file(path)
     report = CheckReport(path)
-    try:
-        con = _connect_ro(path)
-    except sqlite3.Error as e:
-        report.problems.append(f"cannot be opened: {e}")
-        return report
+    mode, report.read_only = db.open_mode(path)
+    mode = db.RO if mode == db.RW else mode
     try:
         try:
-            rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
-        except sqlite3.DatabaseError as e:
+            con, rows = _integrity(path, mode)
+        except sqlite3.Error as e:
+            if not _environmental(e):
+                raise
+            wal = path.with_name(path.name + "-wal")
+            if mode == db.IMMUTABLE or (wal.exists() and wal.stat().st_size > 0):
+                raise
+            # e.g. a full disk where the -shm file cannot be made: with no WAL content to read,
+            # the main file alone is the whole project
+            con, rows = _integrity(path, db.IMMUTABLE)
+    except sqlite3.Error as e:
+        if _environmental(e):
+            report.unable = f"SQLite could not read it ({e}); free some disk space or check the disk and run it again"
+        else:
             report.problems.append(f"damaged: {e}")
-            return report
+        return report
+    try:
         if rows != ["ok"]:
             report.problems += [f"integrity: {r}" for r in rows]
             return report  # the rest would read damaged pages
@@ -96,8 +138,16 @@ def check(path: str | Path) -> CheckReport:
             report.problems.append(f"written by a newer version of annotator (schema {report.revision}); "
                                    "update annotator to check it")
             return report
-        if "document_fts" in tables:
-            problem = _check_fts(path)
+        if "document_fts" in tables and report.read_only is not None:
+            report.skipped.append("the search index (its check needs write access)")
+        elif "document_fts" in tables:
+            try:
+                problem = _check_fts(path)
+            except sqlite3.Error as e:
+                if not _environmental(e):
+                    raise
+                problem = None
+                report.skipped.append(f"the search index ({e})")
             if problem:
                 report.problems.append(f"search index: {problem} (rebuild it with 'annotator check --repair-search')")
         report.documents = con.execute("SELECT count(*) FROM document").fetchone()[0]
@@ -123,9 +173,12 @@ def _check_fts(path: Path) -> str | None:
         try:
             con.execute("INSERT INTO document_fts(document_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as e:
+            if _environmental(e):
+                raise
             return str(e)
         finally:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
     finally:
         con.close()
     return None
@@ -144,13 +197,58 @@ def repair_search(path: str | Path) -> None:
 
 def _write_backup(src: Path, dest: Path, mode: int | None = None) -> Path:
     """Copy ``src`` to ``dest`` atomically: temp file, backup API, check, fsync, rename. The
-    copy is private (``mode``, default: 0600 and never wider than ``src``) from its first byte."""
-    private_files.make_dir(dest.parent)
+    copy is private (``mode``, default: 0600 and never wider than ``src``) from its first byte.
+
+    When it fails (full disk, I/O error, no permission), nothing is left behind: no partial
+    file, and no backups folder that this call made; the error says so in one sentence."""
+    made = [d for d in (dest.parent, *dest.parent.parents) if not d.exists()]
     tmp = dest.with_name(dest.name + ".partial")
-    tmp.unlink(missing_ok=True)
+    try:
+        private_files.make_dir(dest.parent)  # new folders 0700
+        tmp.unlink(missing_ok=True)
+        return _copy_checked(src, tmp, dest, mode)
+    except (OSError, sqlite3.Error) as e:
+        message = _write_failed(src, dest, e)  # (before the clean-up frees space again)
+        tmp.unlink(missing_ok=True)
+        for d in made:  # innermost first
+            try:
+                d.rmdir()
+            except OSError:
+                break
+        raise ProjectError(message) from None
+
+
+def _write_failed(src: Path, dest: Path, e: BaseException) -> str:
+    low = str(e).lower()
+    if getattr(e, "errno", None) == errno.ENOSPC or "disk is full" in low or \
+            (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_FULL:
+        why = "the disk is full"
+    elif isinstance(e, sqlite3.Error) and _free_bytes(dest.parent) == 0:
+        why = f"the disk is full ({e})"  # SQLite says "disk I/O error" when it cannot grow a file
+    elif isinstance(e, OSError) and e.strerror:
+        why = e.strerror[0].lower() + e.strerror[1:]
+    else:
+        why = str(e)
+    return (f"cannot write {dest}: {why}; {src} was not changed, and no partial copy was kept"
+            + (". Free some space and try again" if why.startswith("the disk is full") else ""))
+
+
+def _free_bytes(folder: Path) -> int | None:
+    for d in (folder, *folder.parents):
+        if d.exists():
+            try:
+                st = os.statvfs(d)
+            except (OSError, AttributeError):
+                return None
+            return st.f_bavail * st.f_frsize
+    return None
+
+
+def _copy_checked(src: Path, tmp: Path, dest: Path, mode: int | None) -> Path:
     try:
         private_files.create_file(tmp)  # 0600 while SQLite writes it
-        source = sqlite3.connect(src, timeout=db.BUSY_TIMEOUT_S)
+        open_as = db.open_mode(src)[0]
+        source = _connect_ro(src, db.RO if open_as == db.RW else open_as)  # a read-only project backs up too
         try:
             target = sqlite3.connect(tmp)
             try:

@@ -190,6 +190,21 @@ def record(project: Project, document_id: int) -> dict[str, Any]:
     return dict(project.review_states([document_id]).get(document_id, {}))
 
 
+def records(project: Project) -> dict[int, dict[str, Any]]:
+    """Every document's review record (documents without one are left out)."""
+    from annotator.storage import edits
+
+    return edits.all_review_states(project)
+
+
+def replace_records(project: Project, recs: dict[int, dict[str, Any]], *, conn=None) -> None:  # noqa: ANN001
+    """Replace every document's review record by ``recs`` (a merged bundle of the adjudicated
+    set brings the lead's decisions); ``conn``: an open write transaction to do it in."""
+    from annotator.storage import edits
+
+    edits.replace_review_states(project, recs, conn=conn)
+
+
 def _attrs_key(label: Label, attrs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     if label.layer != Layer.CLAIM:
         return ()

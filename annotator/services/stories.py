@@ -3,8 +3,8 @@ hand), link suggestions, conflicting-figure flags, claim-pairs export and link a
 
 Everything here is Qt-free and works on a ``Project``; the Qt story view and the
 ``annotator stories`` command call these functions. Link edits return a ``LinkEdit``
-(before/after) that ``undo_edit`` / ``redo_edit`` replay, so the GUI's undo commands stay
-one-liners.
+(before/after); ``annotator.services.story_changes.link_change`` makes it a typed ``Change`` that
+the window undoes and redoes like every other edit.
 """
 
 from __future__ import annotations
@@ -366,20 +366,6 @@ def confirm_conflict(project: Project, annotator_id: int, a: int, b: int) -> Lin
         return LinkEdit(None, after)
     before, after = store.update_link(existing.id, confirmed=True, attrs={**existing.attrs, **attrs})
     return LinkEdit(before, after)
-
-
-def undo_edit(project: Project, edit: LinkEdit) -> None:
-    store = ClaimStore(project)
-    if edit.before is None and edit.after is not None:
-        store.delete_link(edit.after.id)
-    elif edit.after is None and edit.before is not None:
-        store.restore_link(edit.before)
-    elif edit.before is not None:
-        store.set_link(edit.before)
-
-
-def redo_edit(project: Project, edit: LinkEdit) -> None:
-    undo_edit(project, LinkEdit(edit.after, edit.before))
 
 
 # ---------------------------------------------------------------------------- export

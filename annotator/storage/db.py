@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
+import stat
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -13,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from annotator.core import private_files
-from annotator.core.errors import ProjectError, ProjectTooNewError
+from annotator.core.errors import ProjectError, ProjectReadOnlyError, ProjectTooNewError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 30.0
@@ -61,18 +65,77 @@ def known_revisions() -> set[str]:
     return set(_revisions())
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-    )
+# engines opened read-only -> the sentence a write attempt raises (see ``transaction``)
+_READ_ONLY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+RW, RO, IMMUTABLE = "rw", "ro", "immutable"
+
+
+def open_mode(path: Path) -> tuple[str, str | None]:
+    """How a project file can be opened: ``("rw", None)``, or ``("ro"|"immutable", why)``.
+
+    SQLite in WAL mode writes the file and creates ``-wal``/``-shm`` beside it, so a file
+    that is not writable, or in a folder where those cannot be made (read-only mount, no
+    permission), is opened read-only: ``mode=ro`` where the side files exist or can be
+    created, ``immutable=1`` where they cannot (SQLite then reads the main file alone).
+    """
+    folder = path.parent
+    ro_fs = False
+    if hasattr(os, "statvfs"):
+        try:
+            ro_fs = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+        except OSError:
+            pass
+    side = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    folder_w = not ro_fs and os.access(folder, os.W_OK | os.X_OK)
+    file_w = not ro_fs and os.access(path, os.W_OK)
+    sides_w = all(os.access(f, os.W_OK) for f in side if f.exists())
+    if file_w and sides_w and (folder_w or all(f.exists() for f in side)):
+        return RW, None
+    if ro_fs:
+        why = "it is on a read-only file system"
+    elif not file_w:
+        why = "no permission to write the file"
+    elif not sides_w:
+        why = "no permission to write its -wal/-shm files"
+    else:
+        why = f"no permission to write its folder {folder}"
+    wal = side[0]
+    wal_has_data = wal.exists() and wal.stat().st_size > 0
+    if folder_w or wal_has_data:
+        return RO, why  # -shm can be made (or the WAL's commits must be read)
+    return IMMUTABLE, why
+
+
+def sqlite_uri(path: Path, mode: str) -> str:
+    uri = path.resolve().as_uri()
+    return uri if mode == RW else uri + ("?mode=ro" if mode == RO else "?immutable=1")
+
+
+def read_only_reason(engine: Engine) -> str | None:
+    return _READ_ONLY.get(engine)
+
+
+def make_engine(path: Path, mode: str = RW, why: str | None = None) -> Engine:
+    if mode == RW:
+        engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        )
+    else:
+        uri = sqlite_uri(path, mode)
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False),
+        )
+        _READ_ONLY[engine] = f"read-only: {path} cannot be written ({why or 'opened read-only'})"
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
         # We issue BEGIN ourselves (see _on_begin) so that writers take the lock up front.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        if mode == RW:  # (the mode is kept in the file; a read-only connection cannot set it)
+            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=FULL")  # an acknowledged edit survives power loss too
         cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
@@ -89,6 +152,8 @@ def make_engine(path: Path) -> Engine:
 
 @contextmanager
 def transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
+    if write and engine in _READ_ONLY:
+        raise ProjectReadOnlyError(_READ_ONLY[engine] + "; nothing was changed")
     with engine.connect() as conn:
         conn.info["write"] = write
         try:
@@ -114,16 +179,68 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+def problem_sentence(path: Path | str, err: BaseException) -> str:
+    """One sentence for an SQLite error met while using ``path`` (damage, full disk, I/O)."""
+    orig = getattr(err, "orig", None) or err
+    reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    code = getattr(orig, "sqlite_errorcode", None)
+    code = None if code is None else code & 0xFF  # the primary code of an extended one
+    low = reason.lower()
+    if code == sqlite3.SQLITE_CORRUPT or "malformed" in low or code == sqlite3.SQLITE_NOTADB \
+            or "not a database" in low:
+        return (f"{path}: the project file is damaged ({reason}); check it with 'annotator check --project "
+                f"{path}' and restore the newest good backup with 'annotator check --project {path} "
+                "--restore latest'")
+    if code == sqlite3.SQLITE_FULL or "disk is full" in low or getattr(orig, "errno", None) == errno.ENOSPC:
+        return (f"{path}: the disk is full ({reason}); everything committed before is kept, the change under "
+                "way was not stored. Free some space and try again")
+    if code == sqlite3.SQLITE_READONLY or "readonly database" in low:
+        return f"read-only: {path} cannot be written ({reason}); nothing was changed"
+    if code == sqlite3.SQLITE_IOERR or "disk i/o error" in low:
+        return (f"{path}: the disk reported an I/O error ({reason}; a full disk causes this too); everything "
+                "committed before is kept. Free some space or check the disk, then run 'annotator check'")
+    return f"{path}: {reason}"
+
+
 def check_sqlite_file(path: Path) -> None:
-    """Refuse files that are not SQLite databases with a sentence, not a traceback."""
-    if not path.exists():
-        raise ProjectError(f"{path}: no such project file")
-    if path.is_dir():
-        raise ProjectError(f"{path}: is a folder, not a project file")
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    if head and head != b"SQLite format 3\x00":
-        raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+    """Refuse what is not an SQLite database with a sentence naming it, before SQLite opens it
+    (SQLite would turn an empty file into a new database, and block on a FIFO)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ProjectError(f"{path}: a symbolic link to a missing file ({os.readlink(path)})") from None
+        raise ProjectError(f"{path}: no such project file") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ProjectError(f"{path}: a symbolic link loop, not a project file") from None
+        raise ProjectError(f"{path}: cannot be read ({e.strerror})") from None
+    kind = _special_kind(st.st_mode)
+    if kind:
+        raise ProjectError(f"{path}: {kind}, not a project file; it was not opened")
+    if st.st_size == 0:
+        raise ProjectError(f"{path}: an empty file (0 bytes), not an annotator project; it was not changed")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as e:
+        raise ProjectError(f"{path}: cannot be read ({e.strerror})") from None
+    if head != b"SQLite format 3\x00":
+        raise ProjectError(f"{path}: not an annotator project (not an SQLite database); it was not changed")
+
+
+def _special_kind(mode: int) -> str | None:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return None
 
 
 def backup_file(path: Path, tag: str) -> Path:
@@ -165,11 +282,14 @@ def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | 
     upgraded; one from a newer version is refused untouched. Returns the backup path if any.
     """
     head = head_revision()
-    with engine.connect() as conn:
-        rev = current_revision(conn)
-        if rev == head:
-            return None
-        has_tables = bool(inspect(conn).get_table_names())
+    try:
+        with engine.connect() as conn:
+            rev = current_revision(conn)
+            if rev == head:
+                return None
+            has_tables = bool(inspect(conn).get_table_names())
+    except DBAPIError as e:
+        raise ProjectError(problem_sentence(path, e)) from None
     if rev is None and has_tables:
         raise ProjectError(f"{path}: an SQLite database, but not an annotator project")
     if rev is not None and rev not in known_revisions():
@@ -177,6 +297,9 @@ def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | 
             f"{path} was written by a newer version of annotator (schema {rev}); "
             f"this version understands up to {head}. Update annotator to open it. The file was not changed."
         )
+    if engine in _READ_ONLY:
+        raise ProjectReadOnlyError(f"{_READ_ONLY[engine]}: its schema ({rev or 'none'}) needs an upgrade "
+                                   f"to {head}, which writes the file")
     backup_path = None
     if rev is not None and backup:
         backup_path = str(backup_file(path, f"pre-{head}"))

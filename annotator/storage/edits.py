@@ -518,6 +518,28 @@ def review_states(project: Project, document_ids: Sequence[int]) -> dict[int, di
     return out
 
 
+def all_review_states(project: Project) -> dict[int, dict[str, Any]]:
+    with project.read() as c:
+        return {r.document_id: dict(r.data) for r in c.execute(select(RV.c.document_id, RV.c.data))}
+
+
+def replace_review_states(project: Project, states: dict[int, dict[str, Any]], *,
+                          conn: Connection | None = None) -> None:
+    """Every document's review record becomes ``states`` (a merged bundle of the adjudicated set);
+    ``conn``: an open write transaction to do it in."""
+    def run_(c: Connection) -> None:
+        c.execute(delete(RV))
+        now = time.time()
+        rows = [dict(document_id=d, data=v, updated_at=now) for d, v in sorted(states.items()) if v]
+        if rows:
+            c.execute(insert(RV), rows)
+    if conn is not None:
+        run_(conn)
+    else:
+        with project.write() as c:
+            run_(c)
+
+
 def setting_edit(c: Connection, key: str, value: Any) -> tuple[Edit[SettingRow], ...]:
     r = c.execute(select(SE.c.value).where(SE.c.key == key)).first()
     before = None if r is None else SettingRow(key, r.value)

@@ -37,7 +37,8 @@ SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 # tables that hold one annotator's work, each with an annotator_id column
 WORK_TABLES = ("span", "document_label", "document_status", "relation", "assignment", "claim_link")
 # read-only to annotators; any other table (added by a later migration) stays the lead's alone
-SHARED_TABLES = ("document", "label", "setting", "annotator", "alembic_version", "story", "story_document")
+SHARED_TABLES = ("document", "document_original", "label", "setting", "annotator", "alembic_version", "story",
+                 "story_document")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

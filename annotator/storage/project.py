@@ -116,14 +116,18 @@ class Project:
                 self.engine.dispose()
                 raise
             return
+        if not create:  # before resolve(): a symlink loop, FIFO or empty file is refused by name
+            db.check_sqlite_file(Path(path).expanduser())
         self.path = Path(path).expanduser().resolve()
+        mode, why = db.RW, None
         if create:
             if self.path.exists() and self.path.stat().st_size > 0:
                 db.check_sqlite_file(self.path)
             db.create_file(self.path)  # private (0600), in 0700 folders if it makes them
         else:
             db.check_sqlite_file(self.path)
-        self.engine = db.make_engine(self.path)
+            mode, why = db.open_mode(self.path)  # a file that cannot be written opens read-only
+        self.engine = db.make_engine(self.path, mode, why)
         try:
             self.backup_path = db.prepare_schema(self.engine, self.path, backup=migrate_backup)
         except Exception:
@@ -144,6 +148,12 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def read_only(self) -> bool:
+        """True when the file cannot be written (read-only mount, no permission): reads work,
+        every write raises ``ProjectReadOnlyError`` ("read-only: PATH …")."""
+        return db.read_only_reason(self.engine) is not None
 
     def __enter__(self) -> Project:
         return self
@@ -257,6 +267,9 @@ class Project:
         name = name.strip()
         if not name:
             raise ProjectError("an annotator needs a name")
+        if self.read_only:  # the window opens a read-only file for reading: an unknown name has no work
+            found = self.annotator(name)
+            return found if found is not None else Annotator(0, name, role)
         with self.write() as c:
             r = c.execute(select(A).where(A.c.name == name)).first()
             if r is None:
@@ -392,6 +405,19 @@ class Project:
             chunk = hashes[i:i + 900]
             found.update(c.execute(select(D.c.content_hash).where(D.c.content_hash.in_(chunk))).scalars())
         return found
+
+    @staticmethod
+    def insert_documents(c: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert prepared document rows (an import batch, in the caller's write transaction);
+        returns content hash -> new id."""
+        if not rows:
+            return {}
+        c.execute(insert(D), list(rows))
+        hashes = [r["content_hash"] for r in rows]
+        out: dict[str, int] = {}
+        for i in range(0, len(hashes), 900):
+            out.update(c.execute(select(D.c.content_hash, D.c.id).where(D.c.content_hash.in_(hashes[i:i + 900]))).all())
+        return out
 
     # ------------------------------------------------------------------ spans
     def spans(self, document_id: int, annotator_id: int | None = None) -> list[SpanData]:

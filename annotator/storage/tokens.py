@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core import tokens as core
+from annotator.core.errors import ProjectError
 from annotator.storage.project import Project
 from annotator.storage.tables import DocumentToken as DocumentTokenT
 
@@ -46,6 +47,8 @@ def store(project: Project, blobs: Mapping[int, tuple[int, bytes]], lang: str) -
     working without them; returns whether they were stored."""
     if not blobs:
         return True
+    if getattr(project, "read_only", False):  # opened read-only: made each time, never stored
+        return False
     key = core.tokenizer_key(lang)
     rows = [dict(document_id=d, tokenizer=key, length=n, data=b) for d, (n, b) in blobs.items()]
     ids = list(blobs)
@@ -54,7 +57,7 @@ def store(project: Project, blobs: Mapping[int, tuple[int, bytes]], lang: str) -
             for i in range(0, len(ids), _CHUNK):
                 c.execute(delete(T).where(T.c.document_id.in_(ids[i:i + _CHUNK])))
             c.execute(insert(T), rows)
-    except DBAPIError:  # locked, read-only, or not allowed (a PostgreSQL role without the grant)
+    except (DBAPIError, ProjectError):  # locked, read-only, or not allowed (a PostgreSQL role without the grant)
         return False
     return True
 

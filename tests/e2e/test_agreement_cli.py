@@ -71,6 +71,24 @@ def test_all_layers_intervals_and_gold(cli, sample_path, tmp_path):
     assert cli("agreement", "-p", sample_path, "--resamples", "-1", env_dir=tmp_path).returncode == 2
 
 
+def test_gamma_on_request(cli, sample_path, tmp_path):
+    r = cli("agreement", "-p", sample_path, "--layer", "all", "--gamma", "6", "--seed", "3", "--format", "json",
+            env_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    entity, claim, stance = json.loads(r.stdout)["layers"]
+    for layer in (entity, claim):
+        g = layer["gamma"]
+        assert 5 <= g["samples"] <= g["max_samples"] == 6 and g["seed"] == 3 and g["sampler"] == "shuffle"
+        whole = [f for f in layer["figures"] if f["measure"] == "Mathet's gamma (γ)" and f["pair"] is None][0]
+        assert whole["unit"] == "spans" and whole["value"] <= 1
+    assert stance["gamma"] is None and "Mathet's gamma (γ)" not in stance["measures"]
+    r = cli("agreement", "-p", sample_path, "--gamma", env_dir=tmp_path)
+    assert "Mathet's gamma (γ)" in r.stdout and "at most 30" in r.stdout
+    r = cli("agreement", "-p", sample_path, env_dir=tmp_path)
+    assert "γ" not in r.stdout
+    assert cli("agreement", "-p", sample_path, "--gamma", "-1", env_dir=tmp_path).returncode == 2
+
+
 def test_agreement_errors(cli, sample_path, tmp_path):
     assert cli("agreement", "-p", sample_path, "--layer", "relation", env_dir=tmp_path).returncode == 2
     r = cli("agreement", "-p", tmp_path / "missing.annotator", env_dir=tmp_path)

@@ -72,7 +72,9 @@ def test_cli_on_a_postgresql_project(cli, tmp_path, pg_cluster, pg_database):
     url = pg_database(owner="lead")
     db = url.rsplit("/", 1)[1]
     (tmp_path / "a.txt").write_text("Headline about Karsk\n\nBody text.")
-    r = cli("--project", url, "import", tmp_path / "a.txt", env_dir=tmp_path, check=0)
+    # the bundles come from the sample project: this team project is about the same target
+    r = cli("--project", url, "import", tmp_path / "a.txt", "--stance-target", "the deployment of troops to the border",
+            env_dir=tmp_path, check=0)
     assert "1 document imported" in r.stdout
     with open_or_create_default(tmp_path / "laptop.annotator") as laptop:
         export_bundle(laptop, "alice", tmp_path / "alice.annbundle", with_text=True)

@@ -62,7 +62,7 @@ def test_self_test_passes_in_a_fresh_process(tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0] == f"annotator {annotator.__version__} self-test (source)"
     steps = [ln for ln in lines if ln.startswith(("ok ", "FAIL"))]
-    assert len(steps) == 7 and all(s.startswith("ok ") for s in steps), r.stdout
+    assert len(steps) == 8 and all(s.startswith("ok ") for s in steps), r.stdout
     assert any(ln.startswith("window shown ") for ln in lines)
     assert lines[-1].startswith("self-test passed in ")
     # the user's own data folder was not touched: the self-test works in a temporary folder

@@ -24,10 +24,19 @@ def test_dashboard_shows_the_service_figures_and_drills_down(qtbot, open_window,
     w = open_window(sample_project, "lead")
     dash = _open(qtbot, w)
     r = dash.report
-    expected = ag.compute(sample_project, "entity")
+    from annotator.qt.dashboard import GAMMA_SAMPLES
+
+    expected = ag.compute(sample_project, "entity", gamma_samples=GAMMA_SAMPLES)
     assert r.layer == "entity" and r.annotators == ["alice", "bo", "chen"]
     assert [f.value for f in r.figures] == [f.value for f in expected.figures]
     assert "Krippendorff's unitizing alpha (αu)" in dash.summary.text()
+    # γ is in the summary with its value and the number of shuffled corpora behind it
+    g = expected.figure(ag.GAMMA).value
+    assert f"<b>{ag.GAMMA}</b>: {g.value:.3f}" in dash.summary.text()
+    assert f"mean of {expected.gamma['samples']} shuffled corpora" in dash.summary.text()
+    assert f"at most {GAMMA_SAMPLES}" in dash.summary.text()
+    assert ag.GAMMA in [dash.measure.itemText(i) for i in range(dash.measure.count())]
+    assert ag.GAMMA in [row[0] for row in dash.intervals.rows]
     assert "rough guide" in dash.summary.text()  # the few-documents warning is shown
     # heatmap: the alice × chen cell shows that pair's αu and its item count
     hm = dash.heatmap
@@ -72,6 +81,11 @@ def test_dashboard_shows_the_service_figures_and_drills_down(qtbot, open_window,
 
     shot = tmp_path / "dashboard.png"
     assert dash.grab().save(str(shot)) and shot.stat().st_size > 10_000
+
+    # a lead in a hurry turns γ off: the report comes back without it
+    qtbot.mouseClick(dash.gamma, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dash.task is None and ag.GAMMA not in dash.report.measures, timeout=20000)
+    assert ag.GAMMA not in dash.summary.text() and "shuffled corpora" not in dash.summary.text()
 
 
 def test_stance_layer_and_unfinished(qtbot, open_window, sample_project):

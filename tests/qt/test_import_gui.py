@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
 from annotator.services.importing import BATCH
 
@@ -16,6 +16,9 @@ def _pick(qtbot, w, path):
     assert isinstance(dlg, QFileDialog)
     dlg.selectFile(str(path))
     dlg.accept()
+    # the preview (titles found, boilerplate to leave out), then Import
+    qtbot.waitUntil(lambda: feature.preview is not None and feature.preview.isVisible(), timeout=20000)
+    feature.preview.findChild(QPushButton, "importButton").click()
 
 
 def _message(qtbot, w, timeout=20000):

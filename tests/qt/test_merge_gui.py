@@ -77,3 +77,27 @@ def test_import_of_a_damaged_file_says_why(qtbot, tmp_path, sample_project):
     assert "bad.annbundle: not an annotator bundle" in text
     assert box.icon() == QMessageBox.Icon.Warning
     w.close()
+
+
+def test_a_lead_exports_review_decisions_and_an_annotator_cannot(qtbot, tmp_path, sample_project):
+    from annotator.services import review as rv
+
+    p = sample_project
+    rev = rv.review_document(p, 1)
+    rv.reject(p, 1, rev.disagreements[0], "lead")
+    alice = MainWindow(p, p.annotator("alice"))
+    qtbot.addWidget(alice)
+    assert not alice.feature("merge").export_review_action.isEnabled()
+    alice.close()
+    w = MainWindow(p, p.annotator("lead"))
+    qtbot.addWidget(w)
+    w.show()
+    assert "Export &review decisions…" in _menu_texts(w) and w.feature("merge").export_review_action.isEnabled()
+    out = tmp_path / "gold.annbundle"
+    w.feature("merge").export_review_action.trigger()
+    _pick(qtbot, w, out)
+    _, text = _message(qtbot, w)
+    assert "gold's work" in text and "1 review records" in text
+    b = read_bundle(out)
+    assert b.annotator == "gold" and b.review[p.document(1).content_hash]["rejected"] == [rev.disagreements[0].key()]
+    w.close()

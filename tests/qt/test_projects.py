@@ -19,8 +19,13 @@ def test_new_then_open_project(qtbot, open_window, sample_project, tmp_path):
     assert dlg.isVisible()
     dlg.selectFile(str(tmp_path / "fresh"))
     dlg.accept()
+    # then its stance target (empty: the sample's target is not offered)
+    qtbot.waitUntil(lambda: feat.stance_dialog is not None and feat.stance_dialog.isVisible())
+    assert feat.stance_dialog.textValue() == ""
+    feat.stance_dialog.accept()
     qtbot.waitUntil(lambda: feat.opened is not None, timeout=20000)
     new = feat.opened
+    assert new.project.schema().stance_target == ""
     assert new.project.path == (tmp_path / "fresh.annotator").resolve()
     assert new.annotator.name == "alice" and new.doc_model.total() == 0
     assert new.project.label_by_name("CLAIM", Layer.CLAIM) is not None  # the news schema

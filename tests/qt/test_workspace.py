@@ -227,7 +227,7 @@ def test_cheat_sheet_and_guidelines(qtbot, sample_project, open_window):
     w = open_window(sample_project, "alice")
     qtbot.keyClick(w.text_view, Qt.Key.Key_F1)
     table = w.shortcuts_dialog.findChild(type(w.shortcuts_dialog.layout().itemAt(0).widget()))
-    rows = {table.item(i, 0).text(): table.item(i, 1).text() for i in range(table.rowCount())}
+    rows = {table.item(i, 1).text(): table.item(i, 0).text() for i in range(table.rowCount())}  # does: keys
     assert rows["Undo"] == "Ctrl+Z" and rows["Next document"] == "Alt+Down"
     assert any(k == "1" and "PERSON" in a for a, k in rows.items())
     w.shortcuts_dialog.close()

@@ -99,3 +99,36 @@ def test_two_annotators_and_an_import_at_once(tmp_path, sample_project, qtbot):
     viewer.close()
     print(f"\nconcurrency: 2 editors + 1 import at once; {attempted} edits attempted, {stored} acknowledged "
           f"and stored, 0 'database is locked'; 4000 documents imported alongside")
+
+
+def test_two_imports_adding_the_same_new_labels_both_succeed(tmp_path, project, cli):
+    """Issue 18: the second import died with "UNIQUE constraint failed: label.layer, label.name"
+    (exit 3, its file half imported). Each import meets the new labels late (record 3,000 on),
+    long after both loaded the project's labels, so the two race for every one of them."""
+    project.close()
+    files = []
+    for who in ("a", "b"):
+        f = tmp_path / f"{who}.jsonl"
+        with f.open("w") as fh:
+            for i in range(6001):
+                rec: dict = {"text": f"Report {who}-{i}: Acme Corp and Bolt Ltd talk in Karsk."}
+                if i >= 3000:
+                    rec["spans"] = [{"start": len(f"Report {who}-{i}: "), "end": len(f"Report {who}-{i}: Acme Corp"),
+                                     "label": f"NEW{i % 7}"}]
+                fh.write(json.dumps(rec) + "\n")
+        files.append(f)
+    env_args = ["--add-labels", "--project", str(project.path)]
+    procs = [subprocess.Popen([sys.executable, "-m", "annotator", "import", str(f), *env_args, "--as", f.stem],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+        assert "6,001 documents imported" in out and "UNIQUE" not in err, (out, err)
+    with Project.open(project.path) as p:
+        assert p.count_documents() == 12002
+        new = [lab for lab in p.labels() if lab.name.startswith("NEW")]
+        assert sorted(lab.name for lab in new) == [f"NEW{i}" for i in range(7)]  # each once
+        assert p.span_count() == 2 * 3001
+        assert p.integrity_check() == []
+    print("\nconcurrency: 2 imports x 6,001 records adding the same 7 new labels at once: both exit 0, "
+          "12,002 documents, 6,002 spans, 7 labels, 0 lost")

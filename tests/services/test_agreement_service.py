@@ -263,3 +263,64 @@ def test_html_report_is_a_document_a_lead_sends(sample_project):
     assert page.count("EVENT") == 1
     assert "Not used by anyone" in page
     assert "Documents with the most disagreement" in page and "Confusion matrix" in page
+
+
+def test_gamma_on_request_is_the_core_gamma_of_the_counted_documents(project):
+    from annotator.core.agreement import bootstrap as bs
+    from annotator.core.agreement import gamma as gm
+
+    a, b = _team(project)
+    # a document whose offsets are code points after an emoji ZWJ sequence, CJK and a CRLF
+    text = "👩‍🔬 Anna 在 Paris\r\nmet Bob."
+    import_documents(project, [NewDocument(text)])
+    d = project.count_documents()
+    per = project.label_by_name("PERSON").id
+    project.add_span(d, a.id, per, text.index("Anna"), text.index("Anna") + 4)
+    project.add_span(d, b.id, per, text.index("Anna") + 1, text.index("Anna") + 4)  # a near miss
+    project.add_span(d, a.id, per, text.index("Bob"), text.index("Bob") + 3)
+    for who in (a, b):
+        project.set_status(d, who.id, Status.DONE)
+    r = ag.compute(project, "entity", resamples=300, seed=3, gamma_samples=12, gamma_seed=9)
+    assert ag.GAMMA in r.measures and r.annotators == ["alice", "bo"]
+    f = r.figure(ag.GAMMA)
+    docs = []
+    for doc in range(1, d + 1):
+        units = [(r_, s.start, s.end, project.label(s.label_id).name)
+                 for r_, x in enumerate((a, b)) for s in project.spans(doc, x.id)]
+        docs.append((units, len(project.document(doc).text)))
+    ref = gm.gamma(docs, 2, samples=12, seed=9, precision=ag.GAMMA_PRECISION)
+    assert 5 <= ref.samples <= 12
+    assert f.value.value == pytest.approx(ref.gamma.value) and f.value.items == ref.units
+    assert r.figure(ag.GAMMA, pair=("alice", "bo")).value.value == pytest.approx(ref.gamma.value)
+    feats = ref.doc_features[np.any(ref.doc_features != 0, axis=1)]
+    iv = bs.bootstrap(feats, gm.gamma_from_sums, 300, 3)
+    assert f.interval.low == pytest.approx(iv.low) and f.interval.high == pytest.approx(iv.high)
+    assert f.interval.low <= f.value.value <= f.interval.high
+    # how it was computed travels with every format
+    assert r.to_dict()["gamma"]["samples"] == ref.samples and r.to_dict()["gamma"]["max_samples"] == 12
+    assert r.to_dict()["gamma"]["seed"] == 9
+    assert r.to_dict()["gamma"]["expected_disorder"] == pytest.approx(ref.expected)
+    row = [x for x in csv.DictReader(io.StringIO(ag.to_csv(r))) if x["measure"] == ag.GAMMA][0]
+    assert (row["gamma_samples"], row["gamma_seed"]) == (str(ref.samples), "9")
+    assert float(row["ci_low"]) <= float(row["value"])
+    said = f"mean of {ref.samples} shuffled corpora"
+    assert said in ag.to_table(r) and "at most 12" in ag.to_table(r) and "seed 9" in ag.to_table(r)
+    html_ = ag.to_html(r)
+    assert "Mathet&#x27;s gamma (γ)" in html_ and said in html_
+    # not asked: no γ anywhere
+    plain = ag.compute(project, "entity", resamples=0)
+    assert ag.GAMMA not in plain.measures and plain.figure(ag.GAMMA) is None and plain.to_dict()["gamma"] is None
+
+
+def test_gamma_with_three_annotators_uses_the_documents_all_finished(sample_project):
+    r = ag.compute(sample_project, "claim", resamples=0, gamma_samples=5)
+    whole = r.figure(ag.GAMMA)
+    assert whole.value.defined and whole.value.items == r.figure(ag.ALPHA_U).value.items
+    assert all(r.figure(ag.GAMMA, pair=p) is not None for p in r.pairs())
+    seen = []
+    ag.compute(sample_project, "entity", resamples=0, gamma_samples=5, progress=lambda i, t, m: seen.append((i, t, m)))
+    assert (0, 4 * 5, "γ: shuffled corpora") in seen  # all annotators and three pairs, 5 corpora each
+    # Cancel stops between two shuffled corpora
+    with pytest.raises(AnnotatorError):
+        ag.compute(sample_project, "entity", resamples=0, gamma_samples=5, progress=lambda i, t, m: seen.append(m),
+                   cancelled=lambda: "γ: shuffled corpora" in seen)

@@ -57,16 +57,19 @@ def test_link_edits_undo_redo_and_conflicts(grouped):
     e4 = svc.confirm_conflict(p, alice.id, herald.span_id, bulletin.id)
     board = svc.story_board(p, story.id, alice.id)
     assert board.flags[0].confirmed and len(board.links) == 2
-    for e in (e4, e3, e2, e1):
-        svc.undo_edit(p, e)
+    from annotator.services.story_changes import link_change
+
+    changes = [link_change(e) for e in (e1, e2, e3, e4)]
+    for ch in reversed(changes):  # undo, through the one edit model
+        p.apply(ch.inverse())
     assert ClaimStore(p).links() == []
-    for e in (e1, e2, e3, e4):
-        svc.redo_edit(p, e)
+    for ch in changes:  # redo
+        p.apply(ch)
     assert ClaimStore(p).links() == svc.story_board(p, story.id, alice.id).links
     assert [ln.id for ln in ClaimStore(p).links()] == [e1.after.id, e2.after.id], "redo keeps ids"
     e5 = svc.unlink_claims(p, alice.id, bulletin.id, herald.span_id)
     assert e5.after is None and len(ClaimStore(p).links()) == 1
-    svc.undo_edit(p, e5)
+    p.apply(link_change(e5).inverse())
     assert ClaimStore(p).link(e2.after.id).confirmed
 
 
@@ -222,7 +225,7 @@ def border(project):
 
 
 def test_casualty_claims_never_pair_with_deployment_claims(border):
-    p, story, alice, spans = border
+    p, story, alice, spans = border  # noqa: RUF059
     sugg = svc.suggestions(p, story.id, alice.id, threshold=0.0)
     pairs = {frozenset((s.a.span_id, s.b.span_id)): s for s in sugg}
     deployment = {spans["wire"].id, spans["herald"].id}
@@ -237,7 +240,7 @@ def test_casualty_claims_never_pair_with_deployment_claims(border):
 
 
 def test_negatives_only_from_annotators_who_linked_in_the_story(border):
-    p, story, alice, spans = border
+    p, story, alice, spans = border  # noqa: RUF059
     bo = p.ensure_annotator("bo")
     claim = p.label_by_name("CLAIM", Layer.CLAIM).id
     for s in spans.values():  # bo marked the same claims but linked nothing
@@ -250,7 +253,7 @@ def test_negatives_only_from_annotators_who_linked_in_the_story(border):
 
 
 def test_link_agreement_is_undefined_when_neither_linked(border):
-    p, story, alice, spans = border
+    p, story, alice, spans = border  # noqa: RUF059
     p.ensure_annotator("bo")
     res = svc.link_agreement(p, ["alice", "bo"])
     (pair,) = res["pairs"]

@@ -20,7 +20,7 @@ def test_planted_label_swaps_rank_first(project, capsys):
     assert len(truth) == 9
     steps = []
     report = find_mistakes(project, ViewChoice(gold=True), k=4, seed=0,
-                           settings=FitSettings(max_steps=100, eval_frequency=50),
+                           settings=FitSettings(max_steps=100, eval_frequency=100),
                            progress=lambda d, t, m: steps.append((d, t)))
     assert report.folds == 4 and report.documents == 120
     assert steps[-1] == (400, 400)  # 4 folds of 100 steps, reported as one bar
@@ -42,3 +42,28 @@ def test_planted_label_swaps_rank_first(project, capsys):
     # the whole report is ordered by quality, lowest (most likely wrong) first
     assert [m.quality for m in report.items] == sorted(m.quality for m in report.items)
     assert {m.kind for m in report.items} >= {"label", "stance"}
+
+
+def test_label_quality_is_cleanlabs_self_confidence(monkeypatch):
+    """The fallback for a bundle without cleanlab gives cleanlab's own figures."""
+    import builtins
+
+    import numpy
+    from cleanlab.rank import get_label_quality_scores
+
+    from annotator.services.training.mistakes import label_quality
+
+    rng = numpy.random.default_rng(0)
+    probs = rng.dirichlet(numpy.ones(4), size=50)
+    given = rng.integers(0, 4, size=50)
+    ours = label_quality(given, probs)
+    assert numpy.allclose(ours, get_label_quality_scores(given, probs, method="self_confidence"))
+    real_import = builtins.__import__
+
+    def no_cleanlab(name, *args, **kwargs):
+        if name.startswith("cleanlab"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cleanlab)
+    assert numpy.allclose(label_quality(given, probs), ours)

@@ -63,7 +63,9 @@ def test_postgresql_roles_are_server_grants(pg_cluster, team):
         gold = alice.gold()
         did = alice.document_ids()[0]
         alice.add_span(did, gold.id, alice.label_by_name("GPE", Layer.ENTITY).id, 0, 3)
-        alice.set_setting(f"review.doc.{did}", {"rejected": []})
+        from annotator.core.changes import Change, Edit, ReviewState
+
+        alice.apply(Change(reviews=(Edit(None, ReviewState(did, {"rejected": [["entity", 0, 3]]})),)))
         assert alice.annotator("alice").role == Role.LEAD
     roles.set_role(owner, "alice", Role.ANNOTATOR)
     with Project(pg_cluster.url(db, "alice")) as alice:

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 # install order: menus are placed by section whatever the order; within the File menu, features
 # that put their actions at its top (projects: New/Open) come after the ones they go above
-FEATURES = ("about", "agreement", "annotators", "export", "importer", "merge", "preannotate", "projects",
-            "review", "stories", "train")
+FEATURES = ("about", "agreement", "annotators", "article_header", "export", "importer", "merge", "preannotate",
+            "projects", "review", "stories", "train")
 
 
 def install_all(host: Host) -> list[str]:

@@ -79,25 +79,34 @@ class AnnotatorsDialog(QDialog):
 
     @property
     def editable(self) -> bool:
-        return self.window.annotator is not None and self.window.annotator.role == Role.LEAD
+        return (self.window.annotator is not None and self.window.annotator.role == Role.LEAD
+                and not self.window.project.read_only)
 
     def reload(self) -> None:
         people = self.window.project.annotators()
-        self.table.setRowCount(len(people))
-        self.combos = {}
+        if [a.name for a in people] != list(self.combos):  # someone new: rows again
+            self.table.setRowCount(len(people))
+            self.combos = {}
+            for i, a in enumerate(people):
+                item = QTableWidgetItem(a.name)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                self.table.setItem(i, 0, item)
+                combo = QComboBox(objectName=f"role:{a.name}")
+                for role, text in ROLE_NAMES.items():
+                    combo.addItem(text, str(role))
+                combo.currentIndexChanged.connect(
+                    lambda _i, name=a.name, c=combo: self._set_role(name, c.currentData()))
+                self.table.setCellWidget(i, 1, combo)
+                self.combos[a.name] = combo
+        # the same rows: update them in place (this may run inside a combo's own signal)
+        me = self.window.annotator
         for i, a in enumerate(people):
-            item = QTableWidgetItem(a.name + (" (you)" if self.window.annotator and a.id == self.window.annotator.id
-                                              else ""))
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            self.table.setItem(i, 0, item)
-            combo = QComboBox(objectName=f"role:{a.name}")
-            for role, text in ROLE_NAMES.items():
-                combo.addItem(text, str(role))
+            self.table.item(i, 0).setText(a.name + (" (you)" if me is not None and a.id == me.id else ""))
+            combo = self.combos[a.name]
+            combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(str(a.role)))
+            combo.blockSignals(False)
             combo.setEnabled(self.editable)
-            combo.currentIndexChanged.connect(lambda _i, name=a.name, c=combo: self._set_role(name, c.currentData()))
-            self.table.setCellWidget(i, 1, combo)
-            self.combos[a.name] = combo
         for w in (self.new_name, self.new_role, self.add_button):
             w.setEnabled(self.editable)
         self.info.setText("Leads see the agreement dashboard and review everyone's work; annotators see only "

@@ -1,6 +1,7 @@
-"""File → Import annotator work… and File → Export my work…
+"""File → Import annotator work…, File → Export my work… and (for leads) File → Export review
+decisions… (the adjudicated set "gold": gold spans, stance, review records).
 
-Both run :mod:`annotator.services.bundles` off the GUI thread (``run_task``: progress and
+All run :mod:`annotator.services.bundles` off the GUI thread (``run_task``: progress and
 Cancel). The window only picks files and shows the outcome.
 """
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from annotator.core.model import GOLD_ANNOTATOR, Role
 from annotator.qt.workers import run_task
 from annotator.services.bundles import SUFFIX, MergeReport, export_bundle, merge_bundles
 
@@ -36,14 +38,25 @@ class MergeFeature(QObject):
         self.export_action = QAction("&Export my work…", window, objectName="exportMyWork")
         self.export_action.setStatusTip("Write your annotations to one file for the lead to merge")
         self.export_action.triggered.connect(self.ask_export)
+        self.export_review_action = QAction("Export &review decisions…", window, objectName="exportReview")
+        self.export_review_action.setStatusTip("Write the adjudicated set (gold spans, stance, rejected regions) "
+                                               "to one file, to merge into a master project")
+        self.export_review_action.triggered.connect(self.ask_export_review)
+        actions = [self.import_action, self.export_action, self.export_review_action]
         menu = window.menu("&File")
         before = getattr(window, "switch_action", None) or getattr(window, "quit_action", None)
         if before is not None and before in menu.actions():
-            menu.insertActions(before, [self.import_action, self.export_action])
+            menu.insertActions(before, actions)
             menu.insertSeparator(before)
         else:
-            menu.addActions([self.import_action, self.export_action])
-        window.addActions([self.import_action, self.export_action])
+            menu.addActions(actions)
+        window.addActions(actions)
+        window.annotatorChanged.connect(self._update_enabled)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        who = self.window.annotator
+        self.export_review_action.setEnabled(who is not None and who.role == Role.LEAD)
 
     # ------------------------------------------------------------------ dialogs
     def _file_dialog(self, title: str, save: bool) -> QFileDialog:
@@ -81,6 +94,12 @@ class MergeFeature(QObject):
         dlg.fileSelected.connect(self.export_to)
         dlg.open()
 
+    def ask_export_review(self) -> None:
+        dlg = self._file_dialog("Export review decisions", save=True)
+        dlg.selectFile(f"{GOLD_ANNOTATOR}{SUFFIX}")
+        dlg.fileSelected.connect(lambda path: self.export_to(path, GOLD_ANNOTATOR))
+        dlg.open()
+
     # ------------------------------------------------------------------ work
     def import_files(self, paths: list[str]) -> None:
         if not paths:
@@ -88,10 +107,10 @@ class MergeFeature(QObject):
         self.task = run_task(merge_bundles, self.window.project, list(paths), on_done=self._imported,
                              on_error=self._failed, parent=self.window, title="Importing annotator work")
 
-    def export_to(self, path: str) -> None:
-        who = self.window.annotator
+    def export_to(self, path: str, name: str | None = None) -> None:
+        name = name or self.window.annotator.name
         # with the texts, so the lead can add documents their project lacks
-        self.task = run_task(export_bundle, self.window.project, who.name, Path(path), with_text=True,
+        self.task = run_task(export_bundle, self.window.project, name, Path(path), with_text=True,
                              on_done=lambda rep: self._show(QMessageBox.Icon.Information, "Export my work",
                                                             rep.summary()),
                              on_error=self._failed, parent=self.window, title="Exporting your work")
@@ -103,7 +122,8 @@ class MergeFeature(QObject):
         self.window.refresh_documents()
         self.window.projectChanged.emit()
         lines = report.summary().splitlines()
-        details = "\n".join(f"missing: {title or '(untitled)'} [{h}]" for r in report.results for h, title in r.missing)
+        details = "\n".join([f"missing: {title or '(untitled)'} [{h}]" for r in report.results
+                             for h, title in r.missing])
         icon = QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning
         self._show(icon, "Import annotator work", "\n".join(lines), details)
 

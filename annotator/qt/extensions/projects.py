@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
-from annotator.core.schema import load_schema
 from annotator.paths import PROJECT_SUFFIX
 from annotator.qt.workers import run_task
-from annotator.services.sample import default_schema_path
+from annotator.services.sample import new_project_schema
 from annotator.storage import Project, postgres
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 _windows: list[Host] = []  # windows opened from here stay alive until closed
 
 
-def _open(target: str | Path, *, create: bool, progress=None, cancelled=None) -> Project:
+def _open(target: str | Path, *, create: bool, stance_target: str = "", progress=None, cancelled=None) -> Project:
     if isinstance(target, str) and postgres.is_url(target):
         return Project.open(target)
     path = Path(target)
@@ -36,7 +35,8 @@ def _open(target: str | Path, *, create: bool, progress=None, cancelled=None) ->
             path = path.with_name(path.name + PROJECT_SUFFIX)
         if path.exists():
             raise FileExistsError(f"{path} exists already; open it instead")
-        return Project.create(path, load_schema(default_schema_path()))
+        # the news labels with the user's own stance target (the sample's never leaks in)
+        return Project.create(path, new_project_schema(stance_target))
     return Project.open(path)
 
 
@@ -45,6 +45,7 @@ class ProjectsFeature:
         self.window = window
         self.dialog: QFileDialog | None = None
         self.url_dialog: QInputDialog | None = None
+        self.stance_dialog: QInputDialog | None = None
         self.task = None
         self.opened: Host | None = None
         self.error: str | None = None
@@ -78,8 +79,21 @@ class ProjectsFeature:
             dlg.setDefaultSuffix(PROJECT_SUFFIX.lstrip("."))
         else:
             dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dlg.fileSelected.connect(lambda p: self.open(p, create=create))
+        dlg.fileSelected.connect(lambda p: self.ask_stance(p) if create else self.open(p, create=False))
         self.dialog = dlg
+        dlg.open()
+
+    def ask_stance(self, path: str | Path) -> None:
+        """A new project's stance target: what its articles are FAVOR or AGAINST."""
+        dlg = QInputDialog(self.window)
+        dlg.setObjectName("stanceTargetDialog")
+        dlg.setWindowTitle("New project")
+        dlg.setLabelText("Stance target: what do annotators judge the articles to be for or against?\n"
+                         "(e.g. \"the harbour workers' strike\"; leave empty if you do not label stance)")
+        dlg.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dlg.setTextValue("")
+        dlg.textValueSelected.connect(lambda text: self.open(path, create=True, stance_target=text))
+        self.stance_dialog = dlg
         dlg.open()
 
     def ask_url(self) -> None:
@@ -99,10 +113,10 @@ class ProjectsFeature:
         self.open(url, create=False)
 
     # ------------------------------------------------------------------ opening
-    def open(self, target: str | Path, *, create: bool = False) -> None:
+    def open(self, target: str | Path, *, create: bool = False, stance_target: str = "") -> None:
         self.error = None
-        self.task = run_task(_open, target, create=create, on_done=self._opened, on_error=self._failed,
-                             parent=self.window, title="Opening project")
+        self.task = run_task(_open, target, create=create, stance_target=stance_target.strip(),
+                             on_done=self._opened, on_error=self._failed, parent=self.window, title="Opening project")
 
     def _opened(self, project: Project) -> None:
         name = self.window.annotator.name

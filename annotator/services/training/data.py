@@ -74,6 +74,24 @@ def write_docs(docs: Sequence[Any], path: Path) -> Path:
     return path
 
 
+def write_lean(docs: Sequence[Any], path: Path, span_keys: Sequence[str] = ()) -> Path:
+    """The same documents for spaCy's corpus reader: the annotations a model learns from
+    (tokens, ``doc.ents``, ``doc.cats``, the ``doc.spans`` keys it uses), without the user data
+    the export keeps for round trips (spaCy would decode it on every pass over the corpus)."""
+    from spacy.tokens import DocBin
+
+    out = DocBin(store_user_data=False)
+    for d in docs:
+        c = d.copy()
+        c.user_data.clear()
+        for k in list(c.spans):
+            if k not in span_keys:
+                del c.spans[k]
+        out.add(c)
+    out.to_disk(path)
+    return path
+
+
 def doc_key(doc: Any) -> dict[str, Any]:
     """What a model learns from one document, as plain data (for the data hash)."""
     return {

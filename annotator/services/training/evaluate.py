@@ -227,11 +227,12 @@ def format_table(ev: Evaluation) -> str:
 def format_html(ev: Evaluation, title: str = "Model evaluation") -> str:
     """A self-contained page: a table per layer with a bar per label's F1."""
     e = html.escape
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{e(title)}</title><style>"
-           "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
-           "td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:right}td.l,th.l{text-align:left}"
-           ".bar{background:#4c6ef5;height:.8em;display:inline-block}tr.total{font-weight:bold}"
-           f"</style></head><body><h1>{e(title)}</h1><p>{e(ev.what)}</p>"]
+    head = (f"<!doctype html><html><head><meta charset='utf-8'><title>{e(title)}</title><style>"
+            "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
+            "td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:right}td.l,th.l{text-align:left}"
+            ".bar{background:#4c6ef5;height:.8em;display:inline-block}tr.total{font-weight:bold}"
+            f"</style></head><body><h1>{e(title)}</h1><p>{e(ev.what)}</p>")
+    out = [head]
     for lay in LAYERS:
         rows = ev.layer(lay)
         if not rows:

@@ -80,7 +80,6 @@ def make_config(lang: str, components: Sequence[str], settings: FitSettings, *, 
     T["eval_frequency"] = settings.eval_frequency
     T["patience"] = settings.patience
     T["dropout"] = settings.dropout
-    T["before_update"] = {"@callbacks": CALLBACK}
     cfg["system"]["seed"] = settings.seed
     weights = T["score_weights"]
     for name in (spancat_factory,):
@@ -125,6 +124,9 @@ def fit(config: Any, train_path: Path, dev_path: Path, out: Path, *, step: Step 
     config = config.copy()
     config["paths"]["train"] = str(train_path)
     config["paths"]["dev"] = str(dev_path)
+    # progress and Cancel; only in the config trained here (the stored config.cfg runs with
+    # plain `spacy train`, which knows nothing of this callback)
+    config["training"]["before_update"] = {"@callbacks": CALLBACK}
     previous = getattr(_hooks, "step", None)
     _hooks.step = step
     out.mkdir(parents=True, exist_ok=True)
@@ -141,6 +143,28 @@ def fit(config: Any, train_path: Path, dev_path: Path, out: Path, *, step: Step 
     if not best.is_dir():
         raise TrainingError("spaCy finished without saving a model:\n" + log.getvalue()[-2000:])
     return best
+
+
+def fit_in_memory(config: Any, train_path: Path, dev_path: Path, *, step: Step | None = None) -> Any:
+    """Train with spaCy's loop and return the trained ``Language`` (the last step's weights)
+    without writing checkpoints: for short-lived models such as the k-fold ones."""
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train
+
+    _register()
+    config = config.copy()
+    config["paths"]["train"] = str(train_path)
+    config["paths"]["dev"] = str(dev_path)
+    config["training"]["before_update"] = {"@callbacks": CALLBACK}
+    previous = getattr(_hooks, "step", None)
+    _hooks.step = step
+    log = io.StringIO()
+    try:
+        nlp = init_nlp(config)
+        nlp, _ = train(nlp, None, stdout=log, stderr=log)
+    finally:
+        _hooks.step = previous
+    return nlp
 
 
 def counting_step(total: int, progress: Callable[[int, int, str], None] | None,

@@ -19,7 +19,6 @@ annotation has nothing are listed too ("missing"), with quality 1 − the model'
 from __future__ import annotations
 
 import random
-import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,7 +27,14 @@ from typing import Any
 
 from annotator.services.training import data as _data
 from annotator.services.training.evaluate import predict
-from annotator.services.training.fit import ENTITY_KEY, FitSettings, TrainingError, counting_step, fit, make_config
+from annotator.services.training.fit import (
+    ENTITY_KEY,
+    FitSettings,
+    TrainingError,
+    counting_step,
+    fit_in_memory,
+    make_config,
+)
 from annotator.storage import Project
 
 Progress = Callable[[int, int, str], None]
@@ -97,7 +103,6 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
                   settings: FitSettings | None = None, min_missing: float = 0.9,
                   progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> MistakeReport:
     import numpy
-    from cleanlab.rank import get_label_quality_scores
 
     settings = settings or FitSettings(max_steps=400, eval_frequency=100)
     if k < 2:
@@ -124,13 +129,10 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
             held_set = set(held)
             train = [d for i, d in enumerate(docs) if i not in held_set]
             refs = [docs[i] for i in held]
-            tr = _data.write_docs(train, tmp / f"train-{f}.spacy")
-            dv = _data.write_docs(refs, tmp / f"dev-{f}.spacy")
-            out = fit(cfg, tr, dv, tmp / f"fold-{f}",
-                      step=counting_step(steps, progress, cancelled, f * steps, k * steps, f"fold {f + 1} of {k}: "))
-            import spacy
-
-            nlp = spacy.load(out)
+            tr = _data.write_lean(train, tmp / f"train-{f}.spacy", [ENTITY_KEY])
+            dv = _data.write_lean(refs, tmp / f"dev-{f}.spacy", [ENTITY_KEY])
+            nlp = fit_in_memory(cfg, tr, dv, step=counting_step(steps, progress, cancelled, f * steps, k * steps,
+                                                                f"fold {f + 1} of {k}: "))
             preds = predict(nlp, refs)
             if ents:
                 labels = list(nlp.get_pipe(SPANCAT).labels) + [NOT_AN_ENTITY]
@@ -148,7 +150,6 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
                 for i, (pred, ref) in enumerate(zip(preds, refs)):
                     if any(v == 1.0 for v in ref.cats.values()):
                         cat_rows.append((f, held[i], tlabels, numpy.array([pred.cats.get(lab, 0.0) for lab in tlabels])))
-            shutil.rmtree(tmp / f"fold-{f}", ignore_errors=True)
     report = MistakeReport(folds=k, documents=len(docs), view=view.name)
     ids: dict[int, int | None] = {}
 
@@ -174,7 +175,7 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
             given[r] = col[sp.label_]
         probs = numpy.clip(probs, 1e-12, None)
         probs /= probs.sum(axis=1, keepdims=True)
-        quality = get_label_quality_scores(given, probs, method="self_confidence")
+        quality = label_quality(given, probs)
         for r, (f, i, sp, _l, _row) in enumerate(ent_rows):
             best = int(probs[r].argmax())
             report.items.append(Mistake("label", doc_id(i), title(i), sp.start_char, sp.end_char, sp.text, sp.label_,
@@ -191,10 +192,11 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
             given[r] = col[max(docs[i].cats.items(), key=lambda kv: kv[1])[0]]
         probs = numpy.clip(probs, 1e-12, None)
         probs /= probs.sum(axis=1, keepdims=True)
-        quality = get_label_quality_scores(given, probs, method="self_confidence")
+        quality = label_quality(given, probs)
         for r, (f, i, _l, _row) in enumerate(cat_rows):
             best = int(probs[r].argmax())
-            report.items.append(Mistake("stance", doc_id(i), title(i), 0, 0, title(i), classes[given[r]],
+            opening = " ".join(docs[i].text[:120].split())
+            report.items.append(Mistake("stance", doc_id(i), title(i), 0, 0, opening, classes[given[r]],
                                         classes[best], float(probs[r, best]), float(quality[r]),
                                         best != given[r], f))
     for f, i, sp, p in missing:
@@ -202,6 +204,19 @@ def find_mistakes(project: Project, view: _data.ViewChoice, *, k: int = 4, seed:
                                     sp.label_, p, 1.0 - p, True, f))
     report.items.sort(key=lambda m: (m.quality, m.document_id or 0, m.start))
     return report
+
+
+def label_quality(given: Any, probs: Any) -> Any:
+    """cleanlab's label quality score (self-confidence) of each item: low means likely wrong.
+    Without cleanlab (the desktop bundle leaves pandas out), the same figure, computed here:
+    the probability given to the annotated label (a test checks they are equal)."""
+    try:
+        from cleanlab.rank import get_label_quality_scores
+    except ImportError:
+        import numpy
+
+        return probs[numpy.arange(len(given)), given]
+    return get_label_quality_scores(given, probs, method="self_confidence")
 
 
 def precision_at_k(ranked: Sequence[Mistake], truth: set[tuple[int, int, int]], k: int) -> float:

@@ -21,7 +21,14 @@ from typing import Any
 from annotator.services.training import data as _data
 from annotator.services.training import store
 from annotator.services.training.evaluate import Evaluation, evaluate
-from annotator.services.training.fit import FitSettings, TrainingError, counting_step, fit, make_config
+from annotator.services.training.fit import (
+    CLAIM_KEY,
+    FitSettings,
+    TrainingError,
+    counting_step,
+    fit,
+    make_config,
+)
 from annotator.storage import Project
 
 Progress = Callable[[int, int, str], None]
@@ -89,25 +96,26 @@ def train_model(project: Project, opts: TrainOptions, *, progress: Progress | No
         ev: Evaluation | None = None
         order = list(range(len(train_docs)))
         random.Random(opts.seed).shuffle(order)
+        keys = [CLAIM_KEY] if "spancat" in comps else []
+        dev_lean = _data.write_lean(dev_docs, tmp / "dev-lean.spacy", keys)
         for i, share in enumerate(runs):
             n = max(1, math.ceil(share * len(train_docs)))
-            part = tmp / "data" / "train.spacy"
-            if share < 1:
-                part = _data.write_docs([train_docs[j] for j in sorted(order[:n])], tmp / f"curve-{i}.spacy")
-            what = f"{int(round(share * 100))} % of the data: " if len(runs) > 1 else ""
-            out = fit(cfg, part, tmp / "data" / "dev.spacy", tmp / f"run-{i}",
+            part = _data.write_lean([train_docs[j] for j in sorted(order[:n])], tmp / f"train-{i}.spacy", keys)
+            what = f"{round(share * 100)} % of the data: " if len(runs) > 1 else ""
+            out = fit(cfg, part, dev_lean, tmp / f"run-{i}",
                       step=counting_step(steps, progress, cancelled, i * steps, len(runs) * steps, what))
             nlp = _load(out)
             ev = evaluate(nlp, dev_docs, what=f"held-out split ({len(dev_docs)} documents)")
             curve.append({"share": share, "documents": n, "scores": ev.as_dict()})
+            part.unlink(missing_ok=True)
             if share == 1.0:
                 best = out
             else:
                 shutil.rmtree(tmp / f"run-{i}", ignore_errors=True)
-                part.unlink(missing_ok=True)
         assert best is not None and ev is not None
         shutil.move(str(best), str(tmp / "model"))
         shutil.rmtree(tmp / f"run-{len(runs) - 1}", ignore_errors=True)
+        dev_lean.unlink()
         info = store.ModelInfo(
             name=name, path=tmp, view=opts.view.name, components=comps, base=opts.base, language=lang,
             data_hash=_data.data_hash({"train": train_docs, "dev": dev_docs}), created=_now(),
