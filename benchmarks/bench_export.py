@@ -13,7 +13,14 @@ second baseline also sets ``doc.ents`` from ready-made offsets.
 
     python benchmarks/bench_export.py [--docs 10000]
 
-Target: export throughput >= 0.5 x spaCy's make_doc + DocBin.
+The first export of a project makes each document's tokens (spaCy's tokenizer) and stores them
+(``annotator.storage.tokens``); later exports build each ``Doc`` from the stored tokens. Both are
+timed: the first is printed for context, the second carries the target.
+
+JSONL formats (native, Prodigy): against ``orjson.dumps`` of the same records (the lines the
+export wrote, parsed back and held in memory) written to a file.
+
+Targets (issue 20): ``.spacy`` >= 1.2 x spaCy's make_doc + DocBin; JSONL >= 0.8 x orjson dumps.
 """
 
 from __future__ import annotations
@@ -134,21 +141,42 @@ def main() -> None:
             db.to_disk(out)
             return time.perf_counter() - t0
 
+        first, rep = ours()  # makes and stores the tokens
         best_ours, rep = min((ours() for _ in range(args.repeat)), key=lambda x: x[0])
         best_base = min(baseline(False) for _ in range(args.repeat))
         best_ents = min(baseline(True) for _ in range(args.repeat))
         print(rep.summary())
         emit("export_spacy", docs / best_ours, "docs/s", baseline=docs / best_base,
-             baseline_label="spaCy make_doc+DocBin", better="higher", target=0.5, target_on="ratio",
-             docs=docs, spans=n_spans)
+             baseline_label="spaCy make_doc+DocBin", better="higher", target=1.2, target_on="ratio",
+             docs=docs, spans=n_spans, note=f"tokens stored; the first export (tokenising) {docs / first:,.0f} docs/s")
+        emit("export_spacy_first (tokenises, stores tokens)", docs / first, "docs/s", baseline=docs / best_base,
+             baseline_label="spaCy make_doc+DocBin", better="higher", docs=docs)
         emit("export_spacy_vs_ents", docs / best_ours, "docs/s", baseline=docs / best_ents,
              baseline_label="spaCy make_doc+ents+DocBin", better="higher", docs=docs)
+        import orjson
+
         for fmt in ("native", "prodigy"):
-            t0 = time.perf_counter()
-            export(project, ExportOptions(fmt, tmp / f"gold.{fmt}", gold=True, force=True))
-            dt = time.perf_counter() - t0
-            emit(f"export_{fmt}", docs / dt, "docs/s", baseline=docs / best_base,
-                 baseline_label="spaCy make_doc+DocBin", better="higher", docs=docs)
+            out = tmp / f"gold.{fmt}"
+            times = []
+            for _ in range(args.repeat):
+                gc.collect()
+                t0 = time.perf_counter()
+                export(project, ExportOptions(fmt, out, gold=True, force=True))
+                times.append(time.perf_counter() - t0)
+            records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+
+            def dumps() -> float:
+                gc.collect()
+                t0 = time.perf_counter()
+                with open(tmp / "plain.jsonl", "wb") as fh:
+                    for r in records:
+                        fh.write(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE))
+                return time.perf_counter() - t0
+
+            plain = min(dumps() for _ in range(max(args.repeat, 3)))
+            emit(f"export_{fmt}", docs / min(times), "docs/s", baseline=docs / plain,
+                 baseline_label="orjson.dumps of the same records", better="higher", target=0.8,
+                 target_on="ratio", docs=docs)
         project.close()
 
 

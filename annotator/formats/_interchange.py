@@ -37,6 +37,13 @@ def blank(lang: str):
     return spacy.blank(lang)
 
 
+def make_doc(nlp: Any, rec: Record) -> Any:
+    """``nlp.make_doc(rec.text)``, from the record's stored tokens when it has them."""
+    from annotator.core.tokens import make_doc as from_tokens
+
+    return from_tokens(nlp, rec.text, rec.tokens)
+
+
 def align(doc: Any, rec: Record, mode: str) -> tuple[list[tuple[int, Any]], list[Issue]]:
     """spaCy ``Span``s for ``rec.spans`` on ``doc``'s tokens: (index into rec.spans, Span).
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.formats.registry import Format, register
-from annotator.formats._interchange import Interchange, align, blank, open_text
+from annotator.formats._interchange import Interchange, align, blank, make_doc, open_text
 from annotator.formats.decoding import decode_bytes
 from annotator.formats.records import ExportContext, Issue, RecSpan, Record
 
@@ -46,7 +46,7 @@ class ConllWriter:
     def write(self, rec: Record) -> list[Issue]:
         from spacy.util import filter_spans
 
-        doc = self.nlp.make_doc(rec.text)
+        doc = make_doc(self.nlp, rec)
         ents_rec = Record(rec.text, spans=[s for s in rec.spans if s.layer == "entity"], where=rec.where,
                           title=rec.title)
         aligned, issues = align(doc, ents_rec, self.ctx.align)

@@ -36,7 +36,7 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.formats.registry import Format, register
-from annotator.formats._interchange import Interchange, align, assign_cats, blank, check_offsets
+from annotator.formats._interchange import Interchange, align, assign_cats, blank, check_offsets, make_doc
 from annotator.formats.decoding import Utf8Lines
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.formats.units import propose
@@ -63,7 +63,7 @@ class ProdigyWriter:
         self.nlp = blank(ctx.language)
 
     def task(self, rec: Record) -> tuple[dict[str, Any], list[Issue]]:
-        doc = self.nlp.make_doc(rec.text)
+        doc = make_doc(self.nlp, rec)
         aligned, issues = align(doc, rec, self.ctx.align)
         tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
                   for t in doc]

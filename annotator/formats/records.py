@@ -52,6 +52,9 @@ class Record:
     # parts of the record the reader could not represent and left out (the rest is exact), each
     # naming file:line; the importer reports them as errors (exit code 1)
     problems: list[Any] = field(default_factory=list)
+    # the text's tokens as stored with the document (annotator.core.tokens.encode), when the
+    # export read them: token-aligned writers build their Doc from them instead of tokenising
+    tokens: bytes | None = None
 
     def canonical(self) -> Record:
         """Sort spans by (start, end, layer, label, attrs) and renumber relations to match."""

@@ -7,11 +7,11 @@ import getpass
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.errors import AnnotatorError
 from annotator.paths import default_project_path
-from annotator.services.sample import open_or_create_default
 from annotator.storage import Project, postgres
 
 
@@ -28,6 +28,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def open_project(path: str | None) -> Project:
     if path is None:
+        from annotator.services.sample import open_or_create_default  # (the importer: only for a first start)
+
         return open_or_create_default(default_project_path())
     if postgres.is_url(path):
         return Project.open(path)  # a shared project on a PostgreSQL server
@@ -52,8 +54,10 @@ def start_workspace(project: Project, name: str | None = None) -> dict:
 
     def show(chosen: str) -> None:
         remember_name(chosen)
-        holder["window"] = MainWindow(project, project.ensure_annotator(chosen))
-        holder["window"].show()
+        # the window first, the remembered document a moment later (after the first paint)
+        holder["window"] = w = MainWindow(project, project.ensure_annotator(chosen), open_initial=False)
+        w.show()
+        QTimer.singleShot(0, w.open_initial)
 
     name = name or remembered_name()
     if name:
@@ -65,6 +69,16 @@ def start_workspace(project: Project, name: str | None = None) -> dict:
         holder["dialog"] = dlg
         dlg.open()
     return holder
+
+
+def _daily_backup(path: Path) -> None:
+    from annotator.qt.workers import run_task
+    from annotator.services.recovery import auto_backup_safely
+
+    def work(progress, cancelled):  # noqa: ANN001
+        auto_backup_safely(path, on_error=lambda msg: print(f"annotator: {msg}", file=sys.stderr))
+
+    run_task(work)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,14 +95,14 @@ def run(args: argparse.Namespace) -> int:
         QMessageBox.critical(None, "annotator", str(e))
         print(f"annotator: {e}", file=sys.stderr)
         return 3
-    from annotator.services.recovery import auto_backup_safely  # one backup a day (docs/reliability.md)
-
     name = args.annotator
-    if project.url is None and not project.read_only:
-        auto_backup_safely(project.path, on_error=lambda msg: print(f"annotator: {msg}", file=sys.stderr))
-    elif name is None:
+    if project.url is not None and name is None:
         name = postgres.login_name(project.url)  # on a server, you annotate as the role you log in as
     holder = start_workspace(project, name)  # noqa: F841  (keeps the window alive)
+    if project.url is None and not project.read_only:
+        # one backup a day (docs/reliability.md): a copy of the whole file, so off the GUI thread and
+        # after the window is up (SQLite's online backup is consistent while the project is in use)
+        QTimer.singleShot(0, lambda: _daily_backup(project.path))
     code = app.exec()
     project.close()
     return code

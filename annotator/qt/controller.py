@@ -14,7 +14,7 @@ annotator's work is loaded (blind annotation).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -32,10 +32,13 @@ from annotator.core.model import (
     Status,
     is_suggestion_origin,
 )
-from annotator.core.tokens import TokenIndex
-from annotator.qt.text_view import RenderSpan, Style
+from annotator.qt.text_view import RenderSpan, SpanIndex, Style, index_spans
 from annotator.qt.undo import EditSession
 from annotator.storage import Project, edits
+from annotator.storage.spanread import document_spans
+
+if TYPE_CHECKING:
+    from annotator.core.tokens import TokenIndex
 
 STANCE_GROUP = "stance"
 
@@ -64,6 +67,7 @@ class DocumentController(QObject):
         self._stance: int | None = None
         self._status = Status.TODO
         self.rendered: list[RenderSpan] = []
+        self.rendered_index: SpanIndex | None = None  # ``rendered``, indexed for the text view (large documents)
         self.loading = False
         self._load_generation = 0
         self._by_start: dict[int, set[int]] = {}  # start offset -> span ids (duplicate check)
@@ -119,14 +123,21 @@ class DocumentController(QObject):
         text, lang = self.document.text, self.project.language
 
         def load(progress, cancelled):  # worker thread: plain data only
-            spans = self.project.spans(document_id, annotator_id)
+            spans = document_spans(self.project, document_id, annotator_id)
             rels = self.project.relations(document_id, annotator_id)
             claimant_of = {r.head_span_id: r.tail_span_id for r in rels if r.kind == CLAIMANT}
             by_id = {s.id: s for s in spans}
-            return spans, rels, [self.render_span(s, claimant_of, by_id, text) for s in spans]
+            by_start: dict[int, set[int]] = {}
+            for sp in spans:
+                by_start.setdefault(sp.start, set()).add(sp.id)
+            rendered = [self.render_span(s, claimant_of, by_id, text) for s in spans]
+            # everything the GUI thread would otherwise build from 20,000 spans: made here
+            return (by_id, claimant_of, by_start), rels, rendered, index_spans(rendered)
 
         def tokenize(progress, cancelled):  # after the spans: snapping needs it, drawing does not
-            return self._tokens.get(document_id) or TokenIndex(text, lang)
+            from annotator.storage.tokens import token_index
+
+            return self._tokens.get(document_id) or token_index(self.project, document_id, text, lang)
 
         def tokens_done(tokens: TokenIndex) -> None:
             if shiboken6.isValid(self):
@@ -135,13 +146,14 @@ class DocumentController(QObject):
         def done(result) -> None:
             if not shiboken6.isValid(self) or generation != self._load_generation:
                 return  # the window closed, or the user moved on
-            spans, rels, rendered = result
+            (by_id, claimant_of, by_start), _rels, rendered, index = result
             if document_id not in self._tokens:
                 self._token_task = run_task(tokenize, on_done=tokens_done)
-            self._set_spans(spans, rels)
-            self.rendered = rendered
+            self.spans, self.claimant_of, self._by_start = by_id, claimant_of, by_start
+            self.rendered, self.rendered_index = rendered, index
             self.loading = False
             self.spansLoaded.emit(document_id)
+            self.rendered_index = None  # handed over once: the view owns (and edits) it now
 
         self._task = run_task(load, on_done=done, on_error=lambda msg, _tb: self.refused.emit(msg))
         return self.document
@@ -153,7 +165,7 @@ class DocumentController(QObject):
             return
         self._set_spans(self.project.spans(self.document.id, self.annotator.id),
                         self.project.relations(self.document.id, self.annotator.id))
-        self.rendered = [self.render(s) for s in self.spans.values()]
+        self.rendered, self.rendered_index = [self.render(s) for s in self.spans.values()], None
         self.spansLoaded.emit(self.document.id)
 
     def _read_side(self) -> None:
@@ -226,12 +238,15 @@ class DocumentController(QObject):
             self.changed.emit(change)
 
     def tokens(self) -> TokenIndex:
-        """Token boundaries of the open document (spaCy blank tokenizer), cached per document."""
+        """Token boundaries of the open document (spaCy blank tokenizer): read from the project
+        (made and stored the first time), cached per document."""
         assert self.document is not None
         doc_id = self.document.id
         idx = self._tokens.get(doc_id)
         if idx is None:
-            idx = TokenIndex(self.document.text, self.project.language)
+            from annotator.storage.tokens import token_index  # (numpy: not needed to show the window)
+
+            idx = token_index(self.project, doc_id, self.document.text, self.project.language)
         self._cache_tokens(doc_id, idx)
         return idx
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QPlainTextEdit,
@@ -42,6 +41,7 @@ from annotator.core.changes import Change
 from annotator.core.model import Annotator, Label, Layer, SpanData, Status
 from annotator.qt.controller import DocumentController
 from annotator.qt.host import SECTIONS
+from annotator.qt.doc_list import DocumentListView
 from annotator.qt.models import DocumentListModel
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.span_list import SpanList
@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
     annotatorChanged = Signal()
     MENU_ORDER = SECTIONS
 
-    def __init__(self, project: Project, annotator_: Annotator | None = None) -> None:
+    def __init__(self, project: Project, annotator_: Annotator | None = None, *, open_initial: bool = True) -> None:
+        """``open_initial=False``: the remembered document is opened by :meth:`open_initial`
+        later (the app calls it once the window is shown, so the window is up first)."""
         super().__init__()
         self.project = project
         if annotator_ is None:
@@ -122,9 +124,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
         self.status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
-        self.doc_list = QListView(objectName="documentList")
-        self.doc_list.setModel(self.doc_model)
-        self.doc_list.setUniformItemSizes(True)
+        self.doc_list = DocumentListView(self.doc_model)
         self.doc_list.selectionModel().selectionChanged.connect(self._on_selection)
         self.count_label = QLabel(objectName="documentCount")
         self.count_label.setWordWrap(True)
@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([320, 760, 320])
+        self.splitter.setSizes([400, 680, 320])  # the list: title, source and date
         self.setCentralWidget(self.splitter)
 
         # ---- status bar
@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
 
         self._features: dict[str, object] = {}
         self.extensions = install_all(self)
-        self._open_initial()
+        if open_initial:
+            self._open_initial()
 
     # ------------------------------------------------------------------ the Host interface (annotator.qt.host)
     def add_action(self, action: QAction, section: str | None = None) -> QAction:
@@ -502,6 +503,10 @@ class MainWindow(QMainWindow):
             "cursor": self.text_view.offset_map.from_utf16(self.text_view.textCursor().position()),
         })
 
+    def open_initial(self) -> None:
+        """Open the document this annotator was last on (or the first in the list)."""
+        self._open_initial()
+
     def _open_initial(self) -> None:
         place = self.project.get_setting(self._place_key())
         remembered = place.get("document") if isinstance(place, dict) else None
@@ -620,7 +625,7 @@ class MainWindow(QMainWindow):
 
     def _on_spans_loaded(self, document_id: int) -> None:
         c = self.controller
-        self.text_view.set_spans(c.rendered)
+        self.text_view.set_spans(c.rendered, c.rendered_index)
         self.span_list.model_.reset(c.document.text, list(c.spans.values()), c.labels)
         self._refresh_side()
         self.consistency.schedule()

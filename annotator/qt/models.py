@@ -1,22 +1,48 @@
-"""Item models over the core's plain data. No SQL here: they call ``Project`` methods."""
+"""Item models over the core's plain data. No SQL here: they call ``annotator.storage``."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
+from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.storage import Project
+from annotator.storage.doclist import document_ids, summaries
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_MARK = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+# roles as plain ints: ``data`` is called ~8 times per cell painted, most often for roles it
+# does not serve, and has to say so fast
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ID = int(Qt.ItemDataRole.UserRole) + 1
+_SUMMARY = int(Qt.ItemDataRole.UserRole) + 2
 
 
-class DocumentListModel(QAbstractListModel):
-    """Documents of a project, fetched a page at a time as the view scrolls."""
+class DocumentListModel(QAbstractTableModel):
+    """Documents of a project (title, source, date), every row served on demand.
+
+    The model holds the ids its filter shows (``annotator.storage.doclist.document_ids``: one
+    index-only query, 8 bytes a document) and is sized by them: the view's scroll bar is
+    true from the start, the end is one jump away, and a document's row is a binary search.
+    Rows themselves (title, source, date, the annotator's status, stance, span count) are read
+    a page of ids at a time when the view first asks for one of them, and a bounded number of
+    pages is kept; a 100,000-document project never has more than ``PAGE * CACHE_PAGES``
+    summaries in memory.
+    """
 
     PAGE = 200
+    CACHE_PAGES = 50
+    TITLE, SOURCE, DATE = range(3)
+    HEADERS = ("Title", "Source", "Date")
     DocumentIdRole = Qt.ItemDataRole.UserRole + 1
     SummaryRole = Qt.ItemDataRole.UserRole + 2
 
@@ -26,8 +52,11 @@ class DocumentListModel(QAbstractListModel):
         self._annotator_id = annotator_id
         self._status: Status | None = None
         self._search: str | None = None
-        self._rows: list[DocumentSummary] = []
-        self._total = 0
+        self._ids: range | np.ndarray = range(0)  # numpy only when the ids have gaps (doclist)
+        # page number -> (summaries, display strings per row: title, source, date)
+        self._pages: OrderedDict[int, tuple[list[DocumentSummary], list[tuple[str, str, str]]]] = OrderedDict()
+        self._hot, self._hot_cells = -1, []  # the page painted last: most calls are for it
+        self.pages_read = 0  # how many pages were read from the project (tests, benchmarks)
         self.reload()
 
     # ---------------------------------------------------------------- filter
@@ -41,71 +70,129 @@ class DocumentListModel(QAbstractListModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._total = self._project.count_documents(annotator_id=self._annotator_id, status=self._status,
-                                                    search=self._search)
-        self._rows = self._fetch(None)
+        self._ids = document_ids(self._project, annotator_id=self._annotator_id, status=self._status,
+                                 search=self._search)
+        self._pages.clear()
+        self._hot, self._hot_cells = -1, []
         self.endResetModel()
 
     def total(self) -> int:
-        return self._total
+        return len(self._ids)
 
-    def _fetch(self, after_id: int | None) -> list[DocumentSummary]:
-        # keyset paging (ids after the last row shown): constant time however far one scrolls
-        return self._project.list_documents(annotator_id=self._annotator_id, status=self._status,
-                                            search=self._search, after_id=after_id, limit=self.PAGE)
+    def document_id(self, row: int) -> int:
+        return int(self._ids[row])
+
+    def row_of(self, document_id: int) -> int:
+        """The row of a document under the current filter, or -1 (a binary search of the ids)."""
+        ids = self._ids
+        if isinstance(ids, range):
+            return document_id - ids.start if document_id in ids else -1
+        import numpy as np
+
+        i = int(np.searchsorted(ids, document_id))
+        return i if i < len(ids) and ids[i] == document_id else -1
+
+    def summary(self, row: int) -> DocumentSummary:
+        """One row's summary: its page is read from the project the first time it is needed."""
+        p, i = divmod(row, self.PAGE)
+        return self._page(p)[0][i]
+
+    def _page(self, p: int) -> tuple[list[DocumentSummary], list[tuple[str, str, str]]]:
+        page = self._pages.get(p)
+        if page is None:
+            return self._read_page(p)
+        self._pages.move_to_end(p)
+        return page
+
+    def _read_page(self, p: int) -> tuple[list[DocumentSummary], list[tuple[str, str, str]]]:
+        chunk = self._ids[p * self.PAGE:(p + 1) * self.PAGE]
+        ids = list(chunk) if isinstance(chunk, range) else chunk.tolist()
+        got = {s.id: s for s in summaries(self._project, ids, self._annotator_id)}
+        # a document deleted since the ids were read keeps its row until the next reload
+        rows = [got.get(d) or DocumentSummary(d, "(deleted)", None, None, 0) for d in ids]
+        page = (rows, [_cells(d) for d in rows])
+        self._pages[p] = page
+        self.pages_read += 1
+        while len(self._pages) > self.CACHE_PAGES:
+            if self._pages.popitem(last=False)[0] == self._hot:
+                self._hot, self._hot_cells = -1, []
+        return page
 
     def refresh_row(self, document_id: int) -> None:
         """Re-read one document's summary (status, stance, span count) after an edit."""
         i = self.row_of(document_id)
         if i < 0:
             return
-        fresh = self._project.summaries([document_id], self._annotator_id)
+        p, k = divmod(i, self.PAGE)
+        page = self._pages.get(p)
+        if page is None:
+            return  # not read yet: it will be read fresh when shown
+        fresh = summaries(self._project, [document_id], self._annotator_id)
         if fresh:
-            self._rows[i] = fresh[0]
-            idx = self.index(i)
-            self.dataChanged.emit(idx, idx)
+            page[0][k], page[1][k] = fresh[0], _cells(fresh[0])
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
 
     # ---------------------------------------------------------------- Qt API
+    def index(self, row: int, column: int = 0, parent: _Index = QModelIndex()) -> QModelIndex:
+        return super().index(row, column, parent)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return False  # every row is there from the start; its data is read when shown
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        more = self._fetch(self._rows[-1].id if self._rows else None)
-        if not more:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        d = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            stance = f"  [{d.stance}]" if d.stance else ""
-            return f"{STATUS_MARK[d.status]} {d.title or '(untitled)'}{stance}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            bits = [d.title, f"{d.length:,} characters", f"status: {d.status.value.replace('_', ' ')}"]
-            if d.published:
-                bits.append(f"published {d.published}")
-            if d.source:
-                bits.append(f"source: {d.source}")
-            if d.span_count:
-                bits.append(f"{d.span_count} spans")
-            return "\n".join(bits)
-        if role == self.DocumentIdRole:
-            return d.id
-        if role == self.SummaryRole:
-            return d
         return None
 
-    def row_of(self, document_id: int) -> int:
-        # rows are in id order: bisect, not a scan of up to 100,000 rows
-        i = bisect_left(self._rows, document_id, key=lambda d: d.id)
-        return i if i < len(self._rows) and self._rows[i].id == document_id else -1
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == _DISPLAY:
+            row = index.row()
+            p = row // self.PAGE
+            if p != self._hot:
+                if not index.isValid() or not 0 <= row < len(self._ids):
+                    return None
+                self._hot, self._hot_cells = p, self._page(p)[1]
+            return self._hot_cells[row - p * self.PAGE][index.column()]
+        if role == _ID:
+            return int(self._ids[index.row()]) if index.isValid() and 0 <= index.row() < len(self._ids) else None
+        if role != _TOOLTIP and role != _SUMMARY:
+            return None
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        d = self.summary(index.row())
+        if role == _SUMMARY:
+            return d
+        bits = [d.title or "(untitled)", f"{d.length:,} characters", f"status: {d.status.value.replace('_', ' ')}"]
+        if d.published:
+            bits.append(f"published {d.published}")
+        if d.source:
+            bits.append(f"source: {d.source}")
+        if d.stance:
+            bits.append(f"stance: {d.stance}")
+        if d.span_count:
+            bits.append(f"{d.span_count} spans")
+        return "\n".join(bits)
+
+
+def _cells(d: DocumentSummary) -> tuple[str, str, str]:
+    """What a row shows: status mark, title and stance; source; day of publication."""
+    stance = f"  [{d.stance}]" if d.stance else ""
+    return f"{STATUS_MARK[d.status]} {d.title or '(untitled)'}{stance}", d.source or "", _short_date(d.published)
+
+
+def _short_date(published: str | None) -> str:
+    """The day of an ISO date-time ("2026-03-01T08:00:00Z" -> "2026-03-01"); anything else as given."""
+    if not published:
+        return ""
+    m = _ISO_DATE.match(published)
+    return m.group(0) if m else published

@@ -22,7 +22,8 @@ API
     so nested entities stay visible. ``priority`` breaks ties (higher wins).
 
 ``view.set_text(text)``             show plain text (never interpreted as rich text/HTML).
-``view.set_spans(spans)``           replace all render spans.
+``view.set_spans(spans, index=None)``  replace all render spans (``index``: the same spans
+                                    indexed by ``index_spans``, e.g. on a worker thread).
 ``view.update_spans(add=(), remove=())``  add/replace spans and remove ids; only the text
                                     blocks these spans touch are re-formatted.
 ``view.spans_at(pos)``              render spans covering a code-point position.
@@ -97,6 +98,23 @@ class RenderSpan(NamedTuple):
 
 
 _BUCKET = 2048  # code points per index bucket
+
+
+class SpanIndex(NamedTuple):
+    """Render spans by id and by position bucket: what ``set_spans`` builds. Plain data, so a
+    large document's index can be made on a worker thread (:func:`index_spans`) and handed over."""
+
+    by_id: dict
+    buckets: dict
+
+
+def index_spans(spans: Iterable[RenderSpan]) -> SpanIndex:
+    by_id = {s.id: s for s in spans}
+    buckets: dict[int, set[Hashable]] = defaultdict(set)
+    for s in by_id.values():
+        for b in range(s.start // _BUCKET, max(s.start, s.end - 1) // _BUCKET + 1):
+            buckets[b].add(s.id)
+    return SpanIndex(by_id, buckets)
 _DISAGREE = QColor("#e03131")
 
 
@@ -208,12 +226,12 @@ class SpanTextView(QPlainTextEdit):
         return self._map
 
     # ------------------------------------------------------------------ spans
-    def set_spans(self, spans: Iterable[RenderSpan]) -> None:
+    def set_spans(self, spans: Iterable[RenderSpan], index: SpanIndex | None = None) -> None:
+        """Replace all render spans; ``index``: the same spans already indexed (``index_spans``,
+        made off the GUI thread for a large document), taken as it is."""
         old_blocks = set(self._formatted)
-        self._spans = {s.id: s for s in spans}
-        self._buckets = defaultdict(set)
-        for s in self._spans.values():
-            self._index(s)
+        prepared = index if index is not None else index_spans(spans)
+        self._spans, self._buckets = prepared.by_id, prepared.buckets
         self._formatted.clear()
         doc = self.document()
         # drop stale formats of blocks formatted before; they are redone when visible

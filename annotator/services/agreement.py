@@ -57,8 +57,8 @@ from annotator.core.agreement.chance import brennan_prediger, gwet_ac, gwet_feat
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import GOLD_ANNOTATOR as GOLD_NAME, SUGGESTION_ORIGINS
 from annotator.core.model import Layer, Role, Status
-from annotator.core.tokens import TokenIndex
 from annotator.storage import Project
+from annotator.storage import tokens as stored_tokens
 from annotator.storage.agreement import status_times
 
 LAYERS = ("entity", "claim", "stance")
@@ -287,6 +287,9 @@ class _Boot:
         return bs.bootstrap(x, statistic, self.resamples, self.seed)
 
 
+TOKEN_BATCH = 200  # documents whose tokens are read (or made and stored) in one transaction
+
+
 def _check(cancelled: Callable[[], bool] | None) -> None:
     if cancelled is not None and cancelled():
         raise AnnotatorError("cancelled")
@@ -328,7 +331,9 @@ def _spans(project: Project, layer: Layer, names: list[str], ids: dict[str, int]
                 spans_by[a].append((s.start, s.end, lab_name[s.label_id]))
                 if layer == Layer.CLAIM and isinstance(s.attrs.get("stance"), str):
                     attrs_by[a][(s.start, s.end)] = s.attrs["stance"]
-        tok = TokenIndex(doc.text, lang)
+        if n % TOKEN_BATCH == 0:  # stored tokens (made and stored once if missing), a batch at a time
+            toks = stored_tokens.token_indexes(project, {d.id: d.text for d in docs[n:n + TOKEN_BATCH]}, lang)
+        tok = toks[doc.id]
         tag_io = {a: token_tags(tok.starts, tok.ends, spans_by[a]) for a in doc.annotators}
         tag_bio = {a: token_tags(tok.starts, tok.ends, spans_by[a], "BIO") for a in doc.annotators}
         worst: tuple | None = None

@@ -40,6 +40,7 @@ from annotator.formats._interchange import Interchange
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.services.importing import Cancelled
 from annotator.storage import Project
+from annotator.storage import tokens as stored_tokens
 from annotator.storage import views
 
 ALIASES = {f.name: f.key for f in INTERCHANGE if f.name != f.key}  # the CSV of spans registers as "spans_csv"
@@ -465,7 +466,13 @@ def export(project: Project, opts: ExportOptions, *, progress: Progress | None =
             if cancelled is not None and cancelled():
                 raise Cancelled()
             chunk = doc_ids[i:i + BATCH]
-            for d, rec in zip(chunk, load_records(project, view, chunk, labels, names)):
+            recs = load_records(project, view, chunk, labels, names)
+            if fmt.token_aligned:  # tokens stored with the documents (made and stored once if missing)
+                blobs = stored_tokens.blobs(project, dict(zip(chunk, (r.text for r in recs))), ctx.language,
+                                            save=ctx.language == project.language)
+                for d, rec in zip(chunk, recs):
+                    rec.tokens = blobs[d]
+            for d, rec in zip(chunk, recs):
                 rec.where = f"document {d}" + (f" ({rec.title[:40]})" if rec.title else "")
                 split = splits[d] if splits is not None else None
                 report.issues.extend(writers[split].write(rec))

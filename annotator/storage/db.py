@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 import stat
 import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic import command
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core import private_files
@@ -26,7 +25,28 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 30.0
 
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (~0.2-0.6 s to import) is needed only to migrate: opening a project at the head
+# revision reads ``alembic_version`` with one query and the revisions from the scripts' text.
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _revisions() -> dict[str, str | None]:
+    """{revision: down_revision} of every migration script, read as text (no Alembic import)."""
+    out: dict[str, str | None] = {}
+    for f in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(f.read_text(encoding="utf-8")))
+        if "revision" in found:
+            out[found["revision"]] = found.get("down_revision")
+    return out
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -35,13 +55,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    revs = _revisions()
+    heads = set(revs) - {d for d in revs.values() if d}
+    assert len(heads) == 1, f"migrations must have one head, not {sorted(heads)}"
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_revisions())
 
 
 # engines opened read-only -> the sentence a write attempt raises (see ``transaction``)
@@ -143,6 +164,18 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
 
 
 def current_revision(conn: Connection) -> str | None:
+    """The database's revision (``alembic_version``), or None for a database without one."""
+    if conn.dialect.name == "sqlite":
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").first()
+        if exists is None:
+            return None
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        if len(rows) > 1:
+            raise ProjectError("the project's schema has several heads; it was not written by annotator")
+        return rows[0] if rows else None
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -252,11 +285,11 @@ def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | 
     try:
         with engine.connect() as conn:
             rev = current_revision(conn)
+            if rev == head:
+                return None
             has_tables = bool(inspect(conn).get_table_names())
     except DBAPIError as e:
         raise ProjectError(problem_sentence(path, e)) from None
-    if rev == head:
-        return None
     if rev is None and has_tables:
         raise ProjectError(f"{path}: an SQLite database, but not an annotator project")
     if rev is not None and rev not in known_revisions():
@@ -278,6 +311,8 @@ def prepare_schema(engine: Engine, path: Path, *, backup: bool = True) -> str | 
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             conn.info["write"] = True
+            from alembic import command
+
             with conn.begin():
                 command.upgrade(alembic_config(conn), "head")
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()

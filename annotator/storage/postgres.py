@@ -208,6 +208,9 @@ def enable_team(conn) -> str:
     for t in SHARED_TABLES:
         if t in tables:
             conn.exec_driver_sql(f"GRANT SELECT ON public.{t} TO {g}")
+    # tokens are derived from a document's text: whoever needs them first stores them (0006)
+    if "document_token" in tables:
+        conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON public.document_token TO {g}")
     # an annotator may add their own annotator row (first start), nobody else's
     conn.exec_driver_sql(f"GRANT INSERT ON public.annotator TO {g}")
     _policy(conn, "annotator", "see_all", f"FOR SELECT TO {g} USING (true)")

@@ -167,3 +167,16 @@ class DocumentOriginal(SQLModel, table=True):
     kind: str = Field(default="text", sa_column_kwargs={"server_default": "text"})
     text: str
     cuts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+# ---------------------------------------------------------------- stored tokens (0006)
+class DocumentToken(SQLModel, table=True):
+    """A document's spaCy tokens, computed once (``annotator.core.tokens.encode``). ``tokenizer``
+    names the language and spaCy version that made them; ``length`` is the text's length when
+    they were made. Rows are dropped when the document's text changes (a trigger, SQLite)."""
+
+    __tablename__ = "document_token"
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    tokenizer: str
+    length: int
+    data: bytes

@@ -45,10 +45,36 @@ def test_list_fetches_lazily(qtbot, project):
 
     import_documents(project, [NewDocument(f"article number {i}") for i in range(450)])
     m = DocumentListModel(project)
-    assert m.total() == 450 and m.rowCount() == DocumentListModel.PAGE
-    while m.canFetchMore():
-        m.fetchMore()
-    assert m.rowCount() == 450
+    # sized by the filter's ids from the start; no row read until one is shown
+    assert m.total() == 450 and m.rowCount() == 450 and m.pages_read == 0
+    last = m.index(449).data(DocumentListModel.SummaryRole)  # jump to the end: one page read
+    assert m.pages_read == 1 and last.id == m.index(449).data(DocumentListModel.DocumentIdRole)
+    ids = [m.index(i).data(DocumentListModel.SummaryRole).id for i in range(450)]
+    assert ids == sorted(ids) and len(set(ids)) == 450 and m.pages_read == 3  # 450 rows: pages 0, 1, 2
+
+
+def test_list_shows_title_source_and_date_with_the_whole_title_as_tooltip(qtbot, project):
+    from annotator.core.model import NewDocument
+    from annotator.qt.doc_list import DocumentListView
+    from annotator.qt.models import DocumentListModel
+    from annotator.services.importing import import_documents
+
+    title = "Veldoria moves 10,000 troops to the Ostrava border as talks in Brezno stall for a third week"
+    import_documents(project, [NewDocument("Troops moved.", title=title, source="Northwire",
+                                           published="2026-03-01T08:00:00Z")])
+    m = DocumentListModel(project)
+    view = DocumentListView(m)
+    qtbot.addWidget(view)
+    view.resize(260, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    assert [m.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["Title", "Source", "Date"]
+    assert [m.index(0, c).data() for c in range(3)] == [f"○ {title}", "Northwire", "2026-03-01"]
+    tip = m.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert title in tip and "source: Northwire" in tip and "published 2026-03-01T08:00:00Z" in tip
+    assert view.textElideMode() == Qt.TextElideMode.ElideMiddle
+    # the title column is narrower than the title: Qt elides it in the middle
+    assert view.columnWidth(0) < view.fontMetrics().horizontalAdvance(title)
 
 
 def test_menus_keep_conventional_order(qtbot, sample_project):

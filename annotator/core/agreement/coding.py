@@ -138,27 +138,49 @@ def fleiss_kappa(data: CodingData) -> Result:
                             "only one category was used: chance agreement is 1, kappa is 0/0")
 
 
+_PAIRWISE_CODERS = 12  # up to this many coders alpha is counted by coder pairs (fewer passes)
+
+
 def krippendorff_alpha_nominal(data: CodingData) -> Result:
     """Krippendorff's alpha with the nominal metric; missing values allowed.
 
     Items with fewer than two values are not pairable and are left out. ``items`` counts the
     pairable items.
     """
-    n, m = _pairable(data.counts())
-    if len(m) == 0:
-        return Undefined("no item has values from two coders", 0, data.unit)
-    n = n.astype(np.float64)
-    # coincidences within a category: sum_u n_uc (n_uc - 1) / (m_u - 1)
-    o_cc = ((n * (n - 1)).T / (m - 1)).T.sum(axis=0)
-    n_c = n.sum(axis=0)
+    codes = data.codes
+    if codes.ndim == 2 and 2 <= codes.shape[1] <= _PAIRWISE_CODERS:
+        # from the codes directly, without the items × categories count matrix: an item's
+        # agreeing ordered pairs sum_c n_uc (n_uc - 1) are twice its agreeing coder pairs
+        valid = codes >= 0
+        m = valid.sum(axis=1)
+        pairs = np.zeros(len(codes), dtype=np.int64)
+        for i in range(codes.shape[1]):
+            for j in range(i + 1, codes.shape[1]):
+                pairs += (codes[:, i] == codes[:, j]) & valid[:, i]
+        keep = m >= 2
+        if not keep.any():
+            return Undefined("no item has values from two coders", 0, data.unit)
+        n_items = int(keep.sum())
+        n_c = np.bincount(codes[valid & keep[:, None]], minlength=max(len(data.categories), 1)).astype(np.float64)
+        by_m = np.bincount(m[keep], weights=2 * pairs[keep])  # agreeing ordered pairs, by values per item
+        within = float(sum(by_m[k] / (k - 1) for k in range(2, len(by_m)) if by_m[k]))
+    else:
+        n, m = _pairable(data.counts())
+        if len(m) == 0:
+            return Undefined("no item has values from two coders", 0, data.unit)
+        n_items = int(len(m))
+        n = n.astype(np.float64)
+        # coincidences within a category: sum_u n_uc (n_uc - 1) / (m_u - 1)
+        within = float(((n * (n - 1)).T / (m - 1)).T.sum(axis=0).sum())
+        n_c = n.sum(axis=0)
     total = float(n_c.sum())
     de_num = total * total - float((n_c * n_c).sum())
     if de_num == 0:
         return Undefined("only one category was used: expected disagreement is 0, alpha is 0/0",
-                         int(len(m)), data.unit)
-    do = total - float(o_cc.sum())
+                         n_items, data.unit)
+    do = total - within
     alpha = 1.0 - (total - 1.0) * do / de_num
-    return Score(alpha, int(len(m)), data.unit)
+    return Score(alpha, n_items, data.unit)
 
 
 def confusion_matrix(data: CodingData, a: int = 0, b: int = 1) -> tuple[list, np.ndarray]:

@@ -200,3 +200,100 @@ def token_tags(starts: Sequence[int], ends: Sequence[int], spans: Sequence[Span]
                 tags[t] = str(lab)
             first = False
     return tags
+
+
+# ---------------------------------------------------------------------------- many documents at once
+_FAR = 1 << 32  # documents/labels apart on one number line: no span reaches the next group
+
+
+def f1_counts(a_docs: Sequence[Sequence[Span]], b_docs: Sequence[Sequence[Span]]) -> tuple[PairCounts, np.ndarray]:
+    """Span counts, exact matches and overlap matches (per label) of two annotators over many
+    documents at once, with sorting and sweeps instead of pairwise loops: the same ``n_a``,
+    ``n_b``, ``exact`` and ``overlap`` as summing :func:`compare` over the documents (the error
+    split and confusion matrix are left empty: use ``compare`` for those). Also returns, per
+    document, ``[exact matches, overlap matches, spans of both]`` (the bootstrap's features).
+
+    Overlap matching: spans of one label in one document fall into components (runs of spans
+    that overlap, through each other); a component where either annotator has at most one span
+    matches ``min(|A|, |B|)`` spans; only components with two or more of each are matched one by
+    one, greedily (A by end, each to the free overlapping B that ends first), which is maximum
+    for intervals (an exchange argument: a later A that could take that B can take any B the
+    earlier A could).
+    """
+    n_docs = len(a_docs)
+    parts = []
+    for side_no, docs in ((0, a_docs), (1, b_docs)):
+        flat = [x for d in docs for x in d]
+        if flat:  # (list comprehensions: zip(*flat) over 200,000 spans is 20x slower)
+            parts.append((side_no, np.fromiter(map(len, docs), dtype=np.int64, count=n_docs),
+                          [x[0] for x in flat], [x[1] for x in flat], [x[2] for x in flat]))
+    labels = sorted({lab for p in parts for lab in set(p[4])}, key=str)
+    code = {lab: i for i, lab in enumerate(labels)}
+    n_lab = max(len(labels), 1)
+    per_doc = np.zeros((n_docs, 3), dtype=np.int64)
+    pc = PairCounts()
+    if not parts:
+        return pc, per_doc
+    side = np.concatenate([np.full(len(p[2]), p[0], dtype=np.int64) for p in parts])
+    doc = np.concatenate([np.repeat(np.arange(n_docs, dtype=np.int64), p[1]) for p in parts])
+    lab = np.concatenate([np.fromiter(map(code.__getitem__, p[4]), dtype=np.int64, count=len(p[4])) for p in parts])
+    start = np.concatenate([np.array(p[2], dtype=np.int64) for p in parts])
+    end = np.concatenate([np.array(p[3], dtype=np.int64) for p in parts])
+    group = doc * n_lab + lab
+    base = group * _FAR
+    gs, ge = base + start, base + end  # each (document, label) on its own stretch of one line
+    _add(pc.n_a, labels, lab, (side == 0).astype(np.int64))
+    _add(pc.n_b, labels, lab, (side == 1).astype(np.int64))
+    per_doc[:, 2] = np.bincount(doc, minlength=n_docs)
+    # exact: runs of identical (document, label, start, end); min of each side's count
+    order = np.lexsort((ge, gs))
+    ks, ke, sd = gs[order], ge[order], side[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (ks[1:] != ks[:-1]) | (ke[1:] != ke[:-1])
+    run = np.cumsum(new) - 1
+    na = np.bincount(run, weights=(sd == 0), minlength=run[-1] + 1)
+    nb = np.bincount(run, weights=(sd == 1), minlength=run[-1] + 1)
+    hits = np.minimum(na, nb).astype(np.int64)
+    first = order[new]
+    _add(pc.exact, labels, lab[first], hits)
+    per_doc[:, 0] = np.bincount(doc[first], weights=hits, minlength=n_docs).astype(np.int64)
+    # overlap: components of transitively overlapping spans (sorted by start, a new component
+    # where a span starts at or after the furthest end so far)
+    order = np.lexsort((ge, gs))
+    ks, ke, sd = gs[order], ge[order], side[order]
+    reach = np.maximum.accumulate(ke)
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = ks[1:] >= reach[:-1]
+    comp = np.cumsum(new) - 1
+    ca = np.bincount(comp, weights=(sd == 0)).astype(np.int64)
+    cb = np.bincount(comp, weights=(sd == 1)).astype(np.int64)
+    matched = np.minimum(ca, cb)
+    bounds = np.append(np.flatnonzero(new), len(order))  # comp c is order[bounds[c]:bounds[c + 1]]
+    for c in np.flatnonzero((ca >= 2) & (cb >= 2)).tolist():
+        members = order[bounds[c]:bounds[c + 1]].tolist()
+        matched[c] = _greedy_overlap([(int(start[m]), int(end[m])) for m in members if side[m] == 0],
+                                     [(int(start[m]), int(end[m])) for m in members if side[m] == 1])
+    head = order[new]
+    _add(pc.overlap, labels, lab[head], matched)
+    per_doc[:, 1] = np.bincount(doc[head], weights=matched, minlength=n_docs).astype(np.int64)
+    return pc, per_doc
+
+
+def _add(counter: Counter, labels: list, codes: np.ndarray, counts: np.ndarray) -> None:
+    for k, n in enumerate(np.bincount(codes, weights=counts, minlength=len(labels)).astype(np.int64).tolist()):
+        if n:
+            counter[labels[k]] += n
+
+
+def _greedy_overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """Maximum one-to-one matching of overlapping intervals (see ``f1_counts``)."""
+    free = sorted(b, key=lambda x: (x[1], x[0]))
+    used = [False] * len(free)
+    n = 0
+    for s, e in sorted(a, key=lambda x: (x[1], x[0])):
+        for j, (bs, be) in enumerate(free):
+            if not used[j] and bs < e and s < be:
+                used[j] = True
+                n += 1
+                break
+    return n

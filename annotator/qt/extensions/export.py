@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.services.exporting import ExportOptions, export
 from annotator.qt.workers import run_task
 
 from annotator.formats.registry import INTERCHANGE
 
 if TYPE_CHECKING:
+    from annotator.services.exporting import ExportOptions
     from annotator.qt.host import Host
     from annotator.storage import Project
 
@@ -164,6 +164,8 @@ class ExportDialog(QDialog):
         dlg.open()
 
     def options(self, force: bool = False) -> ExportOptions:
+        from annotator.services.exporting import ExportOptions  # the export service: when used, not at start-up
+
         split = None
         if self.split.isChecked():
             try:
@@ -204,6 +206,8 @@ class ExportDialog(QDialog):
             return
         self.export_button.setEnabled(False)
         self._say("Exporting…")
+        from annotator.services.exporting import export
+
         self.task = run_task(export, self.project, opts, parent=self, title="Exporting annotations",
                              on_done=self._done, on_error=self._failed, on_cancel=self._cancelled)
 
