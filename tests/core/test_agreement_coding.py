@@ -183,6 +183,24 @@ def test_alpha_matches_krippendorff_and_nltk(rows):
 
 
 @settings(max_examples=40, deadline=None)
+@given(st.integers(2, 5).flatmap(lambda m: st.lists(st.lists(labels, min_size=m, max_size=m), min_size=1,
+                                                    max_size=30)))
+def test_alpha_without_missing_values_matches_krippendorff_and_nltk(rows):
+    """Every coder coded every item: the path that counts agreeing pairs column by column."""
+    d = CodingData.from_rows(rows)
+    ours = krippendorff_alpha_nominal(d)
+    if not ours.defined:
+        assert len({v for row in rows for v in row}) == 1
+        return
+    assert ours.items == len(rows)
+    codes = {lab: k for k, lab in enumerate(["FAVOR", "AGAINST", "NONE", "x"])}
+    data = [[codes[row[j]] for row in rows] for j in range(len(rows[0]))]
+    assert ours.value == pytest.approx(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    triples = [(f"c{j}", f"i{i}", v) for i, row in enumerate(rows) for j, v in enumerate(row)]
+    assert ours.value == pytest.approx(AnnotationTask(data=triples).alpha())
+
+
+@settings(max_examples=40, deadline=None)
 @given(st.integers(2, 6).flatmap(lambda m: st.lists(st.lists(labels, min_size=m, max_size=m), min_size=2,
                                                     max_size=25)))
 def test_fleiss_matches_its_definition(rows):

@@ -148,7 +148,16 @@ def krippendorff_alpha_nominal(data: CodingData) -> Result:
     pairable items.
     """
     codes = data.codes
-    if codes.ndim == 2 and 2 <= codes.shape[1] <= _PAIRWISE_CODERS:
+    if codes.ndim == 2 and len(codes) and 2 <= codes.shape[1] <= _PAIRWISE_CODERS and codes.min() >= 0:
+        # every coder coded every item (the common case for token tags): every item has
+        # m = coders values, so the within-category coincidences are 2 * agreeing pairs / (m - 1)
+        k = codes.shape[1]
+        cols = [np.ascontiguousarray(codes[:, i]) for i in range(k)]
+        agreeing = sum(int(np.count_nonzero(cols[i] == cols[j])) for i in range(k) for j in range(i + 1, k))
+        n_items = len(codes)
+        n_c = np.bincount(codes.ravel(), minlength=max(len(data.categories), 1)).astype(np.float64)
+        within = 2.0 * agreeing / (k - 1)
+    elif codes.ndim == 2 and 2 <= codes.shape[1] <= _PAIRWISE_CODERS:
         # from the codes directly, without the items × categories count matrix: an item's
         # agreeing ordered pairs sum_c n_uc (n_uc - 1) are twice its agreeing coder pairs
         valid = codes >= 0
