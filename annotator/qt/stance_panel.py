@@ -105,7 +105,11 @@ class StancePanel(QWidget):
             self.claim_stance.addItem(f"{s}   {key}" if key else s, s)
         self.claimant.addItem("—", None)
         for e in entities:
-            self.claimant.addItem(text[e.start:e.end][:40], e.id)
+            name = " ".join(text[e.start:e.end].split())
+            self.claimant.addItem(name if len(name) <= 40 else name[:39] + "…", e.id)
+            self.claimant.setItemData(self.claimant.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
+        # the list that drops down is as wide as its longest name (the box itself keeps the panel's width)
+        self.claimant.view().setMinimumWidth(self.claimant.view().sizeHintForColumn(0) + 24)
         if claim is not None:
             i = self.claim_stance.findData(claim.stance)
             self.claim_stance.setCurrentIndex(max(i, 0))

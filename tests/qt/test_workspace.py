@@ -311,3 +311,23 @@ def test_same_text_same_label_twice_is_refused(qtbot, sample_project, open_windo
     qtbot.keyClick(view, Qt.Key.Key_3)  # alice already has GPE "Karsk" here
     assert len(p.spans(w.current_document_id)) == n
     assert "already tagged" in w.statusBar().currentMessage()
+
+
+def test_claimant_box_shows_long_names_elided_with_the_whole_name_as_tooltip(qtbot):
+    from annotator.core.model import ClaimData, SpanData
+    from annotator.qt.stance_panel import StancePanel
+
+    text = ("Said the Deputy Director-General of the International Atomic Energy Agency's Safeguards "
+            "Department, Mr. 李\u200b明 Ferreira-Løkkeberg 🙂, on Tuesday.")
+    name = text[9:text.index(", on")]
+    panel = StancePanel()
+    qtbot.addWidget(panel)
+    claim = ClaimData(SpanData(1, 1, 1, 1, 0, len(text)), "FAVOR")
+    short = SpanData(3, 1, 1, 2, text.index("Mr."), text.index(" 🙂"))
+    panel.show_claim(claim, [SpanData(2, 1, 1, 2, 9, len(name) + 9), short], text, ("FAVOR", "AGAINST"))
+    i = panel.claimant.findData(2)
+    assert len(name) > 40
+    assert panel.claimant.itemText(i) == name[:39] + "…"  # cut where the box shows it, and said so
+    assert panel.claimant.itemData(i, Qt.ItemDataRole.ToolTipRole) == name  # the whole name on hover
+    j = panel.claimant.findData(3)
+    assert panel.claimant.itemText(j) == text[short.start:short.end]  # short names as they are
