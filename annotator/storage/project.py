@@ -662,25 +662,10 @@ class Project:
 
     # ------------------------------------------------------------------ stats
     def stats(self) -> dict[str, Any]:
-        with self.read() as c:
-            docs = c.execute(select(func.count(), func.coalesce(func.sum(D.c.length), 0)).select_from(D)).one()
-            per_label = c.execute(select(L.c.layer, L.c.name, func.count(S.c.id)).select_from(L)
-                                  .join(S, S.c.label_id == L.c.id, isouter=True)
-                                  .group_by(L.c.id).order_by(L.c.position)).all()
-            per_annotator = c.execute(
-                select(A.c.name, A.c.role,
-                       select(func.count()).where(S.c.annotator_id == A.c.id).scalar_subquery(),
-                       select(func.count()).where(and_(ST.c.annotator_id == A.c.id,
-                                                       ST.c.status == str(Status.DONE))).scalar_subquery())
-                .order_by(A.c.id)).all()
-        return {
-            "path": postgres.display_url(self.url) if self.url else str(self.path),
-            "documents": docs[0],
-            "characters": docs[1],
-            "labels": [{"layer": r[0], "name": r[1], "spans": r[2]} for r in per_label],
-            "annotators": [{"name": r[0], "role": r[1], "spans": r[2], "done": r[3]} for r in per_annotator],
-            "size_bytes": self.path.stat().st_size if self.path.exists() else 0,
-        }
+        """What ``annotator stats`` prints (``annotator.storage.counts``: one definition of the counts)."""
+        from annotator.storage.counts import project_stats
+
+        return project_stats(self)
 
     def integrity_check(self) -> list[str]:
         if self.url is not None:
