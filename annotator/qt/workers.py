@@ -65,9 +65,10 @@ _live: set[Task] = set()
 
 def run_task(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[str, str], None] | None = None, on_cancel: Callable[[], None] | None = None,
-             parent: QWidget | None = None, title: str | None = None, **kwargs: Any) -> Task:
-    """Start ``fn`` in the global thread pool (on the next event-loop turn); with ``title``, show a
-    cancellable progress dialog."""
+             parent: QWidget | None = None, title: str | None = None, at_once: bool = False, **kwargs: Any) -> Task:
+    """Start ``fn`` in the global thread pool (on the next event-loop turn; ``at_once``: now, for a
+    caller that connects nothing to ``task.signals`` itself); with ``title``, show a cancellable
+    progress dialog."""
     task = Task(fn, *args, **kwargs)
     _live.add(task)
     dialog: QProgressDialog | None = None
@@ -106,5 +107,10 @@ def run_task(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] 
         task.signals.cancelled.connect(on_cancel)
     # Start on the next turn of the event loop, not now: a caller that connects more slots to
     # ``task.signals`` right after this returns must not miss a task that finishes at once.
-    QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(task))
+    # (``on_done``/``on_error``/``on_cancel`` are connected above: results reach them as queued
+    # calls on the GUI thread, after the caller returns, so ``at_once`` loses none of them.)
+    if at_once:
+        QThreadPool.globalInstance().start(task)
+    else:
+        QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(task))
     return task
