@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -45,16 +46,23 @@ class Task(QRunnable):
             result = self.fn(*self.args, progress=self._progress, cancelled=self.is_cancelled, **self.kwargs)
         except Exception as e:  # noqa: BLE001  (reported to the user, not swallowed)
             if self.is_cancelled():
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.failed.emit(str(e) or type(e).__name__, traceback.format_exc())
+                self._emit(self.signals.failed, str(e) or type(e).__name__, traceback.format_exc())
         else:
             if self.is_cancelled():
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.finished.emit(result)
+                self._emit(self.signals.finished, result)
         finally:
             self.done.set()
+
+    def _emit(self, signal, *args: Any) -> None:  # noqa: ANN001
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the application is shutting down: nobody is left to tell
+            if shiboken6.isValid(self.signals):
+                raise
 
     def _progress(self, done: int, total: int, message: str = "") -> None:
         self.signals.progress.emit(int(done), int(total), message)
@@ -65,10 +73,9 @@ _live: set[Task] = set()
 
 def run_task(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[str, str], None] | None = None, on_cancel: Callable[[], None] | None = None,
-             parent: QWidget | None = None, title: str | None = None, at_once: bool = False, **kwargs: Any) -> Task:
-    """Start ``fn`` in the global thread pool (on the next event-loop turn; ``at_once``: now, for a
-    caller that connects nothing to ``task.signals`` itself); with ``title``, show a cancellable
-    progress dialog."""
+             parent: QWidget | None = None, title: str | None = None, **kwargs: Any) -> Task:
+    """Start ``fn`` in the global thread pool (on the next event-loop turn); with ``title``, show a
+    cancellable progress dialog."""
     task = Task(fn, *args, **kwargs)
     _live.add(task)
     dialog: QProgressDialog | None = None
@@ -107,10 +114,5 @@ def run_task(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] 
         task.signals.cancelled.connect(on_cancel)
     # Start on the next turn of the event loop, not now: a caller that connects more slots to
     # ``task.signals`` right after this returns must not miss a task that finishes at once.
-    # (``on_done``/``on_error``/``on_cancel`` are connected above: results reach them as queued
-    # calls on the GUI thread, after the caller returns, so ``at_once`` loses none of them.)
-    if at_once:
-        QThreadPool.globalInstance().start(task)
-    else:
-        QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(task))
+    QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(task))
     return task
