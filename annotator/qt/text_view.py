@@ -367,9 +367,9 @@ class SpanTextView(QPlainTextEdit):
                 geo = QRectF(geo.left(), top, r.width(), r.height())
         return out
 
-    def _format_visible(self) -> None:
+    def _format_visible(self, blocks: list[tuple[QTextBlock, QRectF]] | None = None) -> None:
         doc = self.document()
-        for block, _geo in self._visible_blocks():
+        for block, _geo in self._visible_blocks() if blocks is None else blocks:
             n = block.blockNumber()
             if n in self._formatted:
                 continue
@@ -429,9 +429,9 @@ class SpanTextView(QPlainTextEdit):
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, e: QPaintEvent) -> None:
-        self._format_visible()
+        blocks = self._visible_blocks()  # formats change colours only: the rectangles stay
+        self._format_visible(blocks)
         super().paintEvent(e)
-        blocks = self._visible_blocks()
         if not blocks or not self._spans:
             return
         m = self._map
