@@ -21,19 +21,19 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QUndoStack
 
 from annotator.core.changes import Change
+from annotator.core.heap import building
 from annotator.core.model import (
     CLAIMANT,
+    SUGGESTION_ORIGINS,
     Annotator,
     ClaimData,
     DocumentData,
     Label,
     Layer,
     SpanData,
-    SUGGESTION_ORIGINS,
     Status,
     is_suggestion_origin,
 )
-from annotator.core.heap import building
 from annotator.qt.text_view import RenderSpan, SpanIndex, Style, index_spans
 from annotator.qt.undo import EditSession
 from annotator.storage import Project, edits
@@ -126,8 +126,8 @@ class DocumentController(QObject):
         text, lang = self.document.text, self.project.language
 
         def load(progress, cancelled):  # worker thread: plain data only
-            # everything the GUI thread would otherwise build from 20,000 spans is made here, in
-            # one pass, with the cycle collector paused (annotator.core.heap: plain acyclic data)
+            # everything the GUI thread would otherwise build from 20,000 spans is made here, with
+            # the cycle collector paused, then left out of its passes (annotator.core.heap)
             with building():
                 spans = document_spans(self.project, document_id, annotator_id, outer_first=True)
                 rels = self.project.relations(document_id, annotator_id)

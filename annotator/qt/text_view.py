@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import enum
 import html
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
@@ -174,6 +175,7 @@ class SpanTextView(QPlainTextEdit):
         self._spans: dict[Hashable, RenderSpan] = {}
         self._buckets: dict[int, set[Hashable]] = defaultdict(set)
         self._formatted: set[int] = set()  # block numbers whose formats are current
+        self._paint_starts: list[int] = []  # UTF-16 positions of the blocks being painted
         self._current: Hashable | None = None
         self._press: QPoint | None = None
         self.edge_editing = False
@@ -439,6 +441,7 @@ class SpanTextView(QPlainTextEdit):
         vs = m.from_utf16(first.position())
         ve = m.from_utf16(min(last.position() + last.length() - 1, m.utf16_length), snap="right")
         visible = sorted(self._spans_in(vs, max(ve, vs + 1)), key=lambda s: (s.start, -s.end))
+        self._paint_starts = [b.position() for b, _geo in blocks]
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         try:
@@ -474,9 +477,13 @@ class SpanTextView(QPlainTextEdit):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         s16, e16 = self._map.to_utf16(s.start), self._map.to_utf16(s.end)
-        for block, geo in blocks:
-            b16 = block.position()
-            if b16 + block.length() <= s16 or b16 >= e16:
+        starts = self._paint_starts  # the blocks' positions (contiguous): from the one holding s16 on
+        for k in range(max(bisect_right(starts, s16) - 1, 0), len(blocks)):
+            block, geo = blocks[k]
+            b16 = starts[k]
+            if b16 >= e16:
+                break
+            if b16 + block.length() <= s16:
                 continue
             layout = block.layout()
             a, z = max(s16, b16) - b16, min(e16, b16 + block.length() - 1) - b16
