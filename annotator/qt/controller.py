@@ -21,8 +21,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QUndoStack
 
 from annotator.core.changes import Change
+from annotator.core.heap import building
 from annotator.core.model import (
     CLAIMANT,
+    SUGGESTION_ORIGINS,
     Annotator,
     ClaimData,
     DocumentData,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from annotator.core.tokens import TokenIndex
 
 STANCE_GROUP = "stance"
+_SUGGESTED = frozenset(SUGGESTION_ORIGINS)
 
 
 class DocumentController(QObject):
@@ -70,7 +73,7 @@ class DocumentController(QObject):
         self.rendered_index: SpanIndex | None = None  # ``rendered``, indexed for the text view (large documents)
         self.loading = False
         self._load_generation = 0
-        self._by_start: dict[int, set[int]] = {}  # start offset -> span ids (duplicate check)
+        self._by_start: dict[int, int | tuple[int, ...]] = {}  # start offset -> span id(s) (duplicate check)
         self._task = None
         self._tokens: OrderedDict[int, TokenIndex] = OrderedDict()
         self.reload_labels()
@@ -116,23 +119,25 @@ class DocumentController(QObject):
         from annotator.qt.workers import run_task
 
         self._set_spans([], [])
+        self.rendered, self.rendered_index = [], None  # the previous document's: freed now
         self.loading = True
-        self.documentLoaded.emit(document_id)
         generation, annotator_id = self._load_generation, self.annotator.id
 
         text, lang = self.document.text, self.project.language
 
         def load(progress, cancelled):  # worker thread: plain data only
-            spans = document_spans(self.project, document_id, annotator_id)
-            rels = self.project.relations(document_id, annotator_id)
-            claimant_of = {r.head_span_id: r.tail_span_id for r in rels if r.kind == CLAIMANT}
-            by_id = {s.id: s for s in spans}
-            by_start: dict[int, set[int]] = {}
-            for sp in spans:
-                by_start.setdefault(sp.start, set()).add(sp.id)
-            rendered = [self.render_span(s, claimant_of, by_id, text) for s in spans]
-            # everything the GUI thread would otherwise build from 20,000 spans: made here
-            return (by_id, claimant_of, by_start), rels, rendered, index_spans(rendered)
+            # everything the GUI thread would otherwise build from 20,000 spans is made here, with
+            # the cycle collector paused, then left out of its passes (annotator.core.heap)
+            with building():
+                spans = document_spans(self.project, document_id, annotator_id, outer_first=True)
+                rels = self.project.relations(document_id, annotator_id)
+                claimant_of = {r.head_span_id: r.tail_span_id for r in rels if r.kind == CLAIMANT}
+                by_id = {s.id: s for s in spans}  # in the span list's order
+                by_start: dict[int, int | tuple[int, ...]] = {}
+                for sp in spans:
+                    _add_start(by_start, sp.start, sp.id)
+                rendered = self.render_spans(spans, claimant_of, by_id, text)
+                return (by_id, claimant_of, by_start), rels, rendered, index_spans(rendered)
 
         def tokenize(progress, cancelled):  # after the spans: snapping needs it, drawing does not
             from annotator.storage.tokens import token_index
@@ -155,6 +160,11 @@ class DocumentController(QObject):
             self.spansLoaded.emit(document_id)
             self.rendered_index = None  # handed over once: the view owns (and edits) it now
 
+        self.documentLoaded.emit(document_id)
+        # Started on the next event-loop turn, after the text is set and painted, not with it:
+        # both are CPU work under one GIL, and every call Qt makes into Python while it lays out
+        # and paints the text (the reading layout, paintEvent) waits for the worker to let go of
+        # it; started at once, the text showed 20-50 ms later and the spans no sooner.
         self._task = run_task(load, on_done=done, on_error=lambda msg, _tb: self.refused.emit(msg))
         return self.document
 
@@ -165,7 +175,8 @@ class DocumentController(QObject):
             return
         self._set_spans(self.project.spans(self.document.id, self.annotator.id),
                         self.project.relations(self.document.id, self.annotator.id))
-        self.rendered, self.rendered_index = [self.render(s) for s in self.spans.values()], None
+        self.rendered = self.render_spans(list(self.spans.values()), self.claimant_of, self.spans, self.document.text)
+        self.rendered_index = None
         self.spansLoaded.emit(self.document.id)
 
     def _read_side(self) -> None:
@@ -180,10 +191,11 @@ class DocumentController(QObject):
         self.claimant_of = {r.head_span_id: r.tail_span_id for r in relations if r.kind == CLAIMANT}
         self._by_start = {}
         for sp in spans:
-            self._by_start.setdefault(sp.start, set()).add(sp.id)
+            _add_start(self._by_start, sp.start, sp.id)
 
     def _spans_starting(self, start: int) -> list[SpanData]:
-        return [self.spans[i] for i in self._by_start.get(start, ()) if i in self.spans]
+        got = self._by_start.get(start, ())
+        return [self.spans[i] for i in (got if type(got) is tuple else (got,)) if i in self.spans]
 
     # ------------------------------------------------------------------ following changes
     def _on_change(self, change: Change) -> None:
@@ -196,15 +208,15 @@ class DocumentController(QObject):
         for sid in removed:
             old = self.spans.pop(sid, None)
             if old is not None:
-                self._by_start.get(old.start, set()).discard(sid)
+                _discard_start(self._by_start, old.start, sid)
                 self.claimant_of.pop(sid, None)
             relevant = True
         for s in added:
             old = self.spans.get(s.id)
             if old is not None:
-                self._by_start.get(old.start, set()).discard(old.id)
+                _discard_start(self._by_start, old.start, old.id)
             self.spans[s.id] = s
-            self._by_start.setdefault(s.start, set()).add(s.id)
+            _add_start(self._by_start, s.start, s.id)
             relevant = True
         for e in change.relations:
             for row, present in ((e.before, False), (e.after, True)):
@@ -298,6 +310,20 @@ class DocumentController(QObject):
     # ------------------------------------------------------------------ rendering
     def render(self, s: SpanData) -> RenderSpan:
         return self.render_span(s, self.claimant_of, self.spans, self.document.text if self.document else "")
+
+    def render_spans(self, spans: list[SpanData], claimant_of: dict[int, int], by_id: dict[int, SpanData],
+                     text: str) -> list[RenderSpan]:
+        """``render_span`` of each span; the common case (an entity, not a suggestion) made inline:
+        a document may have 20,000 spans. Pure data: safe on a worker thread."""
+        looks, fill, new, suggested = self._looks, Style.FILL, tuple.__new__, _SUGGESTED
+        out = []
+        for s in spans:
+            look = looks.get(s.label_id)
+            if look is None or look[1] is not fill or s.origin in suggested:
+                out.append(self.render_span(s, claimant_of, by_id, text))
+            else:  # what render_span returns for it
+                out.append(new(RenderSpan, (s.id, s.start, s.end, look[0], fill, look[2], look[3])))
+        return out
 
     def render_span(self, s: SpanData, claimant_of: dict[int, int] | None = None,
                     spans: dict[int, SpanData] | None = None, text: str = "") -> RenderSpan:
@@ -458,3 +484,25 @@ class DocumentController(QObject):
             return
         doc, me, text = self.document.id, self.annotator.id, f"Mark {status.value.replace('_', ' ')}"
         self.session.push(lambda: edits.set_status(self.project, doc, me, status, text=text), text)
+
+
+# ``DocumentController._by_start``: start offset -> the id of the one span starting there, or a
+# tuple of ids when several do (no set per span: 20,000 of them cost time and memory on open)
+def _add_start(index: dict[int, int | tuple[int, ...]], start: int, span_id: int) -> None:
+    got = index.get(start)
+    if got is None:
+        index[start] = span_id
+    elif type(got) is tuple:
+        if span_id not in got:
+            index[start] = (*got, span_id)
+    elif got != span_id:
+        index[start] = (got, span_id)
+
+
+def _discard_start(index: dict[int, int | tuple[int, ...]], start: int, span_id: int) -> None:
+    got = index.get(start)
+    if got == span_id:
+        del index[start]
+    elif type(got) is tuple and span_id in got:
+        rest = tuple(i for i in got if i != span_id)
+        index[start] = rest[0] if len(rest) == 1 else rest

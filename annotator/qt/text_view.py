@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import enum
 import html
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
@@ -112,8 +113,12 @@ def index_spans(spans: Iterable[RenderSpan]) -> SpanIndex:
     by_id = {s.id: s for s in spans}
     buckets: dict[int, set[Hashable]] = defaultdict(set)
     for s in by_id.values():
-        for b in range(s.start // _BUCKET, max(s.start, s.end - 1) // _BUCKET + 1):
-            buckets[b].add(s.id)
+        first, last = s.start // _BUCKET, max(s.start, s.end - 1) // _BUCKET
+        if first == last:  # nearly every span: one bucket
+            buckets[first].add(s.id)
+        else:
+            for b in range(first, last + 1):
+                buckets[b].add(s.id)
     return SpanIndex(by_id, buckets)
 _DISAGREE = QColor("#e03131")
 
@@ -170,6 +175,7 @@ class SpanTextView(QPlainTextEdit):
         self._spans: dict[Hashable, RenderSpan] = {}
         self._buckets: dict[int, set[Hashable]] = defaultdict(set)
         self._formatted: set[int] = set()  # block numbers whose formats are current
+        self._paint_starts: list[int] = []  # UTF-16 positions of the blocks being painted
         self._current: Hashable | None = None
         self._press: QPoint | None = None
         self.edge_editing = False
@@ -339,20 +345,33 @@ class SpanTextView(QPlainTextEdit):
                 b = b.next()
         self._format_visible()
 
-    def _visible_blocks(self) -> Iterable[QTextBlock]:
+    def _visible_blocks(self) -> list[tuple[QTextBlock, QRectF]]:
+        """The blocks on screen with their viewport rectangles, top to bottom. One layout call
+        per block: ``blockBoundingGeometry`` walks from the first visible block to the one asked
+        for (quadratic over a screenful), so the rectangles are stacked here as Qt's own paint does."""
         block = self.firstVisibleBlock()
-        offset = self.contentOffset()
+        if not block.isValid():
+            return []
         bottom = self.viewport().rect().height()
+        geo = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        layout = self._reading
+        out = []
         while block.isValid():
-            geo = self.blockBoundingGeometry(block).translated(offset)
             if geo.top() > bottom:
                 break
-            yield block
+            out.append((block, geo))
+            top = geo.top() + geo.height()
             block = block.next()
+            while block.isValid() and not block.isVisible():
+                block = block.next()
+            if block.isValid():
+                r = layout.blockBoundingRect(block)
+                geo = QRectF(geo.left(), top, r.width(), r.height())
+        return out
 
-    def _format_visible(self) -> None:
+    def _format_visible(self, blocks: list[tuple[QTextBlock, QRectF]] | None = None) -> None:
         doc = self.document()
-        for block in list(self._visible_blocks()):
+        for block, _geo in self._visible_blocks() if blocks is None else blocks:
             n = block.blockNumber()
             if n in self._formatted:
                 continue
@@ -412,15 +431,17 @@ class SpanTextView(QPlainTextEdit):
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, e: QPaintEvent) -> None:
-        self._format_visible()
+        blocks = self._visible_blocks()  # formats change colours only: the rectangles stay
+        self._format_visible(blocks)
         super().paintEvent(e)
-        blocks = list(self._visible_blocks())
         if not blocks or not self._spans:
             return
         m = self._map
-        vs = m.from_utf16(blocks[0].position())
-        ve = m.from_utf16(min(blocks[-1].position() + blocks[-1].length() - 1, m.utf16_length), snap="right")
+        first, last = blocks[0][0], blocks[-1][0]
+        vs = m.from_utf16(first.position())
+        ve = m.from_utf16(min(last.position() + last.length() - 1, m.utf16_length), snap="right")
         visible = sorted(self._spans_in(vs, max(ve, vs + 1)), key=lambda s: (s.start, -s.end))
+        self._paint_starts = [b.position() for b, _geo in blocks]
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         try:
@@ -449,19 +470,21 @@ class SpanTextView(QPlainTextEdit):
         finally:
             painter.end()
 
-    def _paint(self, painter: QPainter, blocks: list[QTextBlock], s: RenderSpan, color: QColor,
+    def _paint(self, painter: QPainter, blocks: list[tuple[QTextBlock, QRectF]], s: RenderSpan, color: QColor,
                style: Qt.PenStyle, width: float, underline: int | None = None) -> None:
         """Outline ``s`` (or, with ``underline=depth``, underline it) on the visible lines."""
         pen = QPen(color, width, style)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         s16, e16 = self._map.to_utf16(s.start), self._map.to_utf16(s.end)
-        offset = self.contentOffset()
-        for block in blocks:
-            b16 = block.position()
-            if b16 + block.length() <= s16 or b16 >= e16:
+        starts = self._paint_starts  # the blocks' positions (contiguous): from the one holding s16 on
+        for k in range(max(bisect_right(starts, s16) - 1, 0), len(blocks)):
+            block, geo = blocks[k]
+            b16 = starts[k]
+            if b16 >= e16:
+                break
+            if b16 + block.length() <= s16:
                 continue
-            geo = self.blockBoundingGeometry(block).translated(offset)
             layout = block.layout()
             a, z = max(s16, b16) - b16, min(e16, b16 + block.length() - 1) - b16
             for i in range(layout.lineCount()):

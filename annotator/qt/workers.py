@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -45,16 +46,23 @@ class Task(QRunnable):
             result = self.fn(*self.args, progress=self._progress, cancelled=self.is_cancelled, **self.kwargs)
         except Exception as e:  # noqa: BLE001  (reported to the user, not swallowed)
             if self.is_cancelled():
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.failed.emit(str(e) or type(e).__name__, traceback.format_exc())
+                self._emit(self.signals.failed, str(e) or type(e).__name__, traceback.format_exc())
         else:
             if self.is_cancelled():
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.finished.emit(result)
+                self._emit(self.signals.finished, result)
         finally:
             self.done.set()
+
+    def _emit(self, signal, *args: Any) -> None:  # noqa: ANN001
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the application is shutting down: nobody is left to tell
+            if shiboken6.isValid(self.signals):
+                raise
 
     def _progress(self, done: int, total: int, message: str = "") -> None:
         self.signals.progress.emit(int(done), int(total), message)
