@@ -145,3 +145,34 @@ def test_doccano_lines_count_utf16_units(hard, tmp_path, who, view):
         meta = {k: rec[k] for k in ("title", "source", "url", "published", "hash", "annotator", "status")}
         obj["meta"] = {k: v for k, v in {**meta, **rec["meta"]}.items() if v is not None and v != ""}
         assert line == orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def test_postgresql_exports_the_same_bytes(tmp_path, pg_database):
+    """The export reads rows through the DB-API cursor on both backends (PostgreSQL's driver
+    decodes JSON itself): a project copied to PostgreSQL exports what the SQLite file does."""
+    from annotator.services.sample import seed_sample
+    from annotator.storage import Project
+
+    made = []
+    for where in (tmp_path / "s.annotator", pg_database()):
+        p = Project.create(where)
+        seed_sample(p)
+        did = import_documents(p, [NewDocument(HARD, title="Hard", meta={"k": "vé"})]).document_ids[0]
+        text = p.document(did).text
+        alice = p.ensure_annotator("alice").id
+        claim = p.add_span(did, alice, p.label_by_name("CLAIM").id, 0, text.index("Tuesday") + 7,
+                           {"stance": "refutes", "claimant": "Zoë 😀"})
+        per = p.add_span(did, alice, p.label_by_name("PERSON").id, 0, 3)
+        p.add_relation(alice, claim.id, per.id, "claimant")
+        made.append(p)
+    try:
+        for fmt in ("native", "prodigy", "doccano"):
+            outs = []
+            for i, p in enumerate(made):
+                out = tmp_path / f"{fmt}-{i}.jsonl"
+                export(p, ExportOptions(fmt, out, annotator="alice"))
+                outs.append(out.read_bytes())
+            assert outs[0] == outs[1] and "李明".encode() in outs[0]
+    finally:
+        for p in made:
+            p.close()
