@@ -137,7 +137,8 @@ def worked_documents(project: Project, view: View) -> list[int]:
 
 def _canonical(rows: list, by_id: dict[int, Any]) -> tuple[list[RecSpan], dict[int, int]]:
     """One record's spans in canonical order (``Record.canonical``: start, end, layer, label,
-    attributes; equal ones in id order, as the old row order left them) and each span id's index."""
+    attributes; equal ones in id order, the order the span index yields them in) and each span
+    id's index in that order. ``rows``: ``views.SpanRow`` tuples; ``by_id``: label id -> (name, layer)."""
     empty = b"{}"
     keyed = []
     for row in rows:
