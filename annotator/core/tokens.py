@@ -124,6 +124,22 @@ def decode(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return starts, starts + lengths
 
 
+def token_count(blob: bytes) -> int:
+    return _HEAD.unpack_from(blob)[0]
+
+
+def columns(blob: bytes) -> tuple[list[int], list[int], list[bool]]:
+    """bytes -> starts, ends and trailing-space flags of every token, as lists (what an export
+    writes per token: Prodigy's ``tokens``)."""
+    vals, _ = _values(blob)
+    lengths = vals >> 1
+    steps = lengths + (vals & 1)
+    starts = np.zeros(len(vals), dtype=np.int64)
+    if len(vals) > 1:
+        np.cumsum(steps[:-1], out=starts[1:])
+    return starts.tolist(), (starts + lengths).tolist(), (vals & 1).astype(bool).tolist()
+
+
 def norms(blob: bytes) -> list[tuple[int, str]]:
     """(token index, norm) of the tokens whose norm is not their word's own."""
     m = _HEAD.unpack_from(blob)[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +62,97 @@ def align(doc: Any, rec: Record, mode: str) -> tuple[list[tuple[int, Any]], list
             if sp is not None and len(sp):
                 issues.append(Issue("snapped", where, s.label, s.start, s.end,
                                     f"-> [{sp.start_char}, {sp.end_char}) {sp.text!r} ({mode})"))
+            else:
+                sp = None
+                issues.append(Issue("skipped", where, s.label, s.start, s.end,
+                                    f"{rec.text[s.start:s.end]!r}: no whole token inside ({mode})"))
+        elif sp is None:
+            issues.append(Issue("skipped", where, s.label, s.start, s.end,
+                                f"{rec.text[s.start:s.end]!r}: not on token boundaries (skip)"))
+        if sp is not None:
+            out.append((i, sp))
+    return out, issues
+
+
+class Aligned:
+    """A span on tokens, as ``align`` gives it: token indices (end exclusive) and characters."""
+
+    __slots__ = ("start", "end", "start_char", "end_char")
+
+    def __init__(self, start: int, end: int, start_char: int, end_char: int) -> None:
+        self.start, self.end, self.start_char, self.end_char = start, end, start_char, end_char
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+class StoredTokens:
+    """A text's tokens read from their stored form (``annotator.core.tokens``), without a spaCy
+    ``Doc``: the same tokens ``nlp.make_doc`` gives, and :meth:`char_span` finds spans on them
+    exactly as spaCy's ``Doc.char_span`` does (tests/formats/test_stored_alignment.py checks it
+    against spaCy on hard texts, every mode)."""
+
+    __slots__ = ("starts", "ends", "spaces")
+
+    def __init__(self, blob: bytes) -> None:
+        from annotator.core.tokens import columns
+
+        self.starts, self.ends, self.spaces = columns(blob)
+
+    @classmethod
+    def of(cls, rec: Record) -> StoredTokens | None:
+        """The record's stored tokens, when it has them (two or more: a shorter text goes
+        through spaCy's tokenizer, as ``make_doc`` does)."""
+        from annotator.core.tokens import token_count
+
+        if rec.tokens is None or token_count(rec.tokens) < 2:
+            return None
+        return cls(rec.tokens)
+
+    def _token_by_char(self, i: int) -> int:
+        # the token whose characters or trailing space hold ``i`` (spaCy's token_by_char)
+        starts = self.starts
+        if i < 0 or not starts or i >= self.ends[-1] + self.spaces[-1]:
+            return -1
+        return bisect_right(starts, i) - 1
+
+    def char_span(self, start_idx: int, end_idx: int, mode: str = "strict") -> Aligned | None:
+        starts, ends = self.starts, self.ends
+        start = self._token_by_char(start_idx)
+        if start < 0 or (mode == "strict" and start_idx != starts[start]):
+            return None
+        end = self._token_by_char(end_idx - 1)
+        if end < 0 or (mode == "strict" and end_idx != ends[end]):
+            return None
+        if mode == "contract":
+            if starts[start] < start_idx:
+                start += 1
+            if end_idx < ends[end]:
+                end -= 1
+            if end < start:
+                return None
+        elif mode == "expand":
+            if start_idx == ends[start]:
+                start += 1
+        end += 1
+        if end <= start:  # "expand" inside one token's trailing space: an empty span (align skips it)
+            return Aligned(start, end, start_idx, start_idx)
+        return Aligned(start, end, starts[start], ends[end - 1])
+
+
+def align_stored(toks: StoredTokens, rec: Record, mode: str) -> tuple[list[tuple[int, Aligned]], list[Issue]]:
+    """``align`` on stored tokens: the same spans and the same issues, no ``Doc``."""
+    out: list[tuple[int, Aligned]] = []
+    issues: list[Issue] = []
+    where = rec.where or rec.title or rec.content_hash
+    for i, s in enumerate(rec.spans):
+        sp = toks.char_span(s.start, s.end)
+        if sp is None and mode in ("expand", "contract"):
+            sp = toks.char_span(s.start, s.end, mode)
+            if sp is not None and len(sp):
+                issues.append(Issue("snapped", where, s.label, s.start, s.end,
+                                    f"-> [{sp.start_char}, {sp.end_char}) {rec.text[sp.start_char:sp.end_char]!r} "
+                                    f"({mode})"))
             else:
                 sp = None
                 issues.append(Issue("skipped", where, s.label, s.start, s.end,

@@ -36,7 +36,8 @@ import orjson
 
 from annotator.core.errors import InputError
 from annotator.formats.registry import Format, register
-from annotator.formats._interchange import Interchange, align, assign_cats, blank, check_offsets, make_doc
+from annotator.formats._interchange import (Interchange, StoredTokens, align, align_stored, assign_cats, blank,
+                                           check_offsets, make_doc)
 from annotator.formats.decoding import Utf8Lines
 from annotator.formats.records import ExportContext, Issue, RecRelation, RecSpan, Record
 from annotator.formats.units import propose
@@ -60,13 +61,27 @@ class ProdigyWriter:
     def __init__(self, path: Path, ctx: ExportContext) -> None:
         self.fh = path.open("wb")
         self.ctx = ctx
-        self.nlp = blank(ctx.language)
+        self._nlp: Any = None
+
+    @property
+    def nlp(self) -> Any:  # spaCy, only for a record without stored tokens
+        if self._nlp is None:
+            self._nlp = blank(self.ctx.language)
+        return self._nlp
 
     def task(self, rec: Record) -> tuple[dict[str, Any], list[Issue]]:
-        doc = make_doc(self.nlp, rec)
-        aligned, issues = align(doc, rec, self.ctx.align)
-        tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-                  for t in doc]
+        stored = StoredTokens.of(rec)
+        aligned: list[tuple[int, Any]]
+        if stored is not None:  # the tokens stored with the document: no Doc to build
+            text = rec.text
+            tokens = [{"text": text[a:b], "start": a, "end": b, "id": i, "ws": w}
+                      for i, (a, b, w) in enumerate(zip(stored.starts, stored.ends, stored.spaces))]
+            aligned, issues = align_stored(stored, rec, self.ctx.align)
+        else:
+            doc = make_doc(self.nlp, rec)
+            aligned, issues = align(doc, rec, self.ctx.align)
+            tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
+                       "ws": bool(t.whitespace_)} for t in doc]
         by_index: dict[int, dict[str, Any]] = {}
         spans = []
         for i, sp in aligned:

@@ -20,12 +20,14 @@ CSV, native JSONL). See docs/formats.md for every rule.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import random
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,21 +135,25 @@ def worked_documents(project: Project, view: View) -> list[int]:
     return views.worked_document_ids(project, view.annotator_ids, include_suggestions=view.include_suggestions)
 
 
-def _workers(spans: Iterable[Any], dls: Iterable[Any], sts: Iterable[Any]) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = defaultdict(set)
-    for r in spans:
-        out[r.document_id].add(r.annotator_id)
-    for r in dls:
-        out[r.document_id].add(r.annotator_id)
-    for r in sts:
-        if r.status != str(Status.TODO):
-            out[r.document_id].add(r.annotator_id)
-    return out
+def _canonical(rows: list, by_id: dict[int, Any]) -> tuple[list[RecSpan], dict[int, int]]:
+    """One record's spans in canonical order (``Record.canonical``: start, end, layer, label,
+    attributes; equal ones in id order, the order the span index yields them in) and each span
+    id's index in that order. ``rows``: ``views.SpanRow`` tuples; ``by_id``: label id -> (name, layer)."""
+    empty = b"{}"
+    keyed = []
+    for row in rows:
+        lab = by_id[row[3]]
+        attrs = row[6]
+        keyed.append((row[4], row[5], lab[1], lab[0], orjson.dumps(attrs, option=orjson.OPT_SORT_KEYS)
+                      if attrs else empty, row[0], row))
+    keyed.sort()
+    spans = [RecSpan(k[0], k[1], k[3], k[2], k[6][6], k[6][7]) for k in keyed]
+    return spans, {k[5]: i for i, k in enumerate(keyed)}
 
 
 def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _Labels | None = None,
                  names: dict[int, str] | None = None) -> list[Record]:
-    """The view's records for these documents (one query per table)."""
+    """The view's records for these documents (one query per table), each in canonical order."""
     labels = labels or _Labels(project)
     if names is None:
         names = {a.id: a.name for a in project.annotators(include_gold=True)}
@@ -155,7 +161,11 @@ def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _
     ids = list(doc_ids)
     rows = views.view_rows(project, ids, aids, include_suggestions=view.include_suggestions)
     docs, spans, rels, dls, sts = rows.docs, rows.spans, rows.relations, rows.labels, rows.statuses
+    by_id = {i: (lab.name, str(lab.layer)) for i, lab in labels.by_id.items()}
     # per (document, annotator): spans, relations, cats, status
+    grouped: dict[tuple[int, int], list] = defaultdict(list)
+    for r in spans:
+        grouped[(r[1], r[2])].append(r)
     by: dict[tuple[int, int], Record] = {}
     span_at: dict[int, tuple[tuple[int, int], int]] = {}
 
@@ -165,32 +175,34 @@ def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _
             by[key] = Record("", annotator=names.get(a, str(a)))
         return by[key]
 
-    for r in spans:
-        lab = labels.by_id[r.label_id]
-        rec = rec_for(r.document_id, r.annotator_id)
-        span_at[r.id] = ((r.document_id, r.annotator_id), len(rec.spans))
-        rec.spans.append(RecSpan(r.start, r.end, lab.name, str(lab.layer), dict(r.attrs or {}), r.origin))
+    for key, group in grouped.items():
+        rec = rec_for(*key)
+        rec.spans, index = _canonical(group, by_id)
+        for sid, i in index.items():
+            span_at[sid] = (key, i)
+    touched = set()
     for r in rels:
         if r.head_span_id in span_at and r.tail_span_id in span_at:
             key, h = span_at[r.head_span_id]
             _, t = span_at[r.tail_span_id]
             by[key].relations.append(RecRelation(h, t, r.kind))
+            touched.add(key)
+    for key in touched:
+        by[key].relations.sort(key=lambda r: (r.head, r.tail, r.kind))
     for r in dls:
         lab = labels.by_id[r.label_id]
         rec_for(r.document_id, r.annotator_id).cats[lab.group or "stance"] = lab.name
     for r in sts:
         rec_for(r.document_id, r.annotator_id).status = r.status
-    workers = _workers(spans, dls, sts) if view.merged else {}
+    workers = _workers_of(spans, dls, sts) if view.merged else {}
     out = []
     for d in docs:
         if view.merged:
-            parts = [by[(d.id, a)].canonical() for a in sorted(workers.get(d.id, ())) if (d.id, a) in by]
-            rec = merge(parts)
+            rec = merge([by[(d.id, a)] for a in sorted(workers.get(d.id, ())) if (d.id, a) in by])
         else:
             rec = by.get((d.id, aids[0])) or Record("", annotator=view.name)
-            rec.canonical()
         rec.text, rec.title, rec.source, rec.url, rec.published = d.text, d.title, d.source, d.url, d.published
-        rec.meta, rec.content_hash = dict(d.meta or {}), d.content_hash
+        rec.meta, rec.content_hash = d.meta, d.content_hash
         rec.annotator = view.name
         out.append(rec)
     # -- claims across articles (docs/claims.md): stories and claim links ride along in
@@ -201,6 +213,18 @@ def load_records(project: Project, view: View, doc_ids: Sequence[int], labels: _
         extras = export_extras(project, aids, ids)
         for d, rec in zip(docs, out):
             rec.extra.update(extras.get(d.id, {}))
+    return out
+
+
+def _workers_of(spans: Iterable[Any], dls: Iterable[Any], sts: Iterable[Any]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = defaultdict(set)
+    for r in spans:
+        out[r[1]].add(r[2])
+    for r in dls:
+        out[r.document_id].add(r.annotator_id)
+    for r in sts:
+        if r.status != str(Status.TODO):
+            out[r.document_id].add(r.annotator_id)
     return out
 
 
@@ -407,8 +431,28 @@ def _replace(tmp: Path, out: Path, force: bool) -> None:
     _fsync_dir(out.parent)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while an export builds its records: they are
+    plain acyclic data freed by reference counting, but the collector's passes over the
+    tens of thousands of rows and records made per batch cost as much as reading them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def export(project: Project, opts: ExportOptions, *, progress: Progress | None = None,
            cancelled: Callable[[], bool] | None = None) -> ExportReport:
+    with _gc_paused():
+        return _export(project, opts, progress=progress, cancelled=cancelled)
+
+
+def _export(project: Project, opts: ExportOptions, *, progress: Progress | None = None,
+            cancelled: Callable[[], bool] | None = None) -> ExportReport:
     t0 = time.perf_counter()
     fmt = interchange(opts.fmt)
     if opts.align not in ("expand", "contract", "skip"):

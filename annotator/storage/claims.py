@@ -243,14 +243,16 @@ def export_extras(project: Project, annotator_ids: Sequence[int], document_ids: 
     is in it (made by these annotators), the target named by document hash and offsets.
     Documents with neither are left out."""
     from annotator.storage.tables import Document as DocumentT
+    from annotator.storage.views import _in_ids
 
     D = DocumentT.__table__
     ids = list(document_ids)
+    sqlite = project.url is None
     out: dict[int, dict[str, Any]] = {}
     src, tgt = S.alias("src"), S.alias("tgt")
     with project.read() as c:
         for r in c.execute(select(SD.c.document_id, STORY.c.id, STORY.c.title, STORY.c.origin)
-                           .join(STORY, STORY.c.id == SD.c.story_id).where(SD.c.document_id.in_(ids))
+                           .join(STORY, STORY.c.id == SD.c.story_id).where(_in_ids(SD.c.document_id, ids, sqlite))
                            .order_by(SD.c.document_id, STORY.c.id)):
             out.setdefault(r.document_id, {}).setdefault("stories", []).append(
                 {"id": r.id, "title": r.title, "origin": r.origin})
@@ -258,7 +260,7 @@ def export_extras(project: Project, annotator_ids: Sequence[int], document_ids: 
                     tgt.c.start.label("t_start"), tgt.c.end.label("t_end"), D.c.content_hash.label("t_hash"))
              .join(src, src.c.id == CL.c.source_span_id).join(tgt, tgt.c.id == CL.c.target_span_id)
              .join(D, D.c.id == tgt.c.document_id)
-             .where(src.c.document_id.in_(ids), CL.c.annotator_id.in_(list(annotator_ids)))
+             .where(_in_ids(src.c.document_id, ids, sqlite), CL.c.annotator_id.in_(list(annotator_ids)))
              .order_by(src.c.document_id, src.c.start, src.c.end, tgt.c.start, CL.c.id))
         for r in c.execute(q):
             out.setdefault(r.doc, {}).setdefault("claim_links", []).append({
