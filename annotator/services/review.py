@@ -275,7 +275,7 @@ def _claim_view(spans: Sequence[SpanData], relations: Sequence[RelationData], te
         if ent is not None:
             s = SpanData(s.id, s.document_id, s.annotator_id, s.label_id, s.start, s.end,
                          {**s.attrs, "claimant": text[ent.start:ent.end] if text else None,
-                          "claimant_at": [ent.start, ent.end]}, s.origin)
+                          "claimant_at": (ent.start, ent.end)}, s.origin)
         out.append(s)
     return out
 
@@ -486,7 +486,8 @@ def accept_agreed(project: Project, review: DocumentReview, adjudicator: str) ->
     stance: tuple = ()
     reviews: tuple = ()
     i = 0
-    for r in review.regions:
+    # entities first: a claim accepted in the same step links its claimant to gold's new entity
+    for r in sorted(review.regions, key=lambda r: r.layer != Layer.ENTITY):
         if r.resolved or r.agreed is None:
             continue
         c = r.agreed
@@ -501,6 +502,8 @@ def accept_agreed(project: Project, review: DocumentReview, adjudicator: str) ->
         span, rs = _gold_span(doc, g.id, 2 * i + 1, c.start, c.end, c.label_id, attrs, entities)
         spans.append(Edit(None, span))
         rels += rs
+        if r.layer == Layer.ENTITY:
+            entities.setdefault((span.start, span.end), span.id)  # a placeholder id until applied
     if not (spans or stance or reviews):
         return Change()
     return project.apply(Change(spans=tuple(spans), relations=tuple(rels), document_labels=stance, reviews=reviews,

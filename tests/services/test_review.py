@@ -233,3 +233,36 @@ def test_cli_assign_queue_auto_accept(sample_project, capsys):
     expect = sum(1 for d in p.document_ids() for r in rv.review_document(p, d).regions
                  if r.layer != Layer.DOCUMENT and r.kind is None)
     assert n == expect > 0
+
+
+def test_claims_with_claimants_compare_by_claimant_and_gold_links_its_own_entity(three):
+    """A claim's version includes who makes it (the claimant relation to an entity span); the
+    gold claim accepted with its entity in one step points at gold's entity, not a name."""
+    p, doc, at, L = three
+    claim_label = next(lab for lab in p.labels() if lab.layer == Layer.CLAIM)
+    people = {a.name: a for a in p.annotators()}
+    sentence = at("Jox\u0301 Díaz said 3 tanks")
+    for name, who in (("ann", "Jox\u0301 Díaz"), ("cat", "Jox\u0301 Díaz"), ("ben", "Ana")):
+        a = people[name]
+        claim = p.add_span(doc.id, a.id, claim_label.id, *sentence)
+        entity = next(s for s in p.spans(doc.id, a.id) if (s.start, s.end) == at(who))
+        p.set_claimant(claim.id, entity.id)
+    rev = rv.review_document(p, doc.id)  # raised TypeError (unhashable list) with claimants
+    region = next(r for r in rev.regions if r.layer == Layer.CLAIM)
+    assert region.kind == rv.ATTRIBUTES
+    by_who = {c.annotators: dict(c.attrs) for c in region.candidates}
+    assert by_who[("ann", "cat")]["claimant"] == "Jox\u0301 Díaz"
+    assert by_who[("ann", "cat")]["claimant_at"] == at("Jox\u0301 Díaz")
+    assert by_who[("ben",)]["claimant"] == "Ana"
+    assert region.agreed is not None and region.agreed.annotators == ("ann", "cat")
+
+    rv.accept_agreed(p, rev, "lead")
+    gold = p.gold()
+    [gold_claim] = p.claims(doc.id, gold.id).values()
+    assert gold_claim.claimant is not None  # a relation to gold's entity, accepted in the same step
+    assert (gold_claim.claimant.start, gold_claim.claimant.end) == at("Jox\u0301 Díaz")
+    assert gold_claim.claimant.annotator_id == gold.id
+    assert "claimant" not in gold_claim.span.attrs and "claimant_at" not in gold_claim.span.attrs
+    # reviewing again: the claim region is resolved and gold's version reads the same
+    again = rv.review_document(p, doc.id)
+    assert next(r for r in again.regions if r.layer == Layer.CLAIM).resolved
