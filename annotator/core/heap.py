@@ -37,7 +37,25 @@ _swept = time.monotonic()  # when frozen objects were last given back and collec
 def building() -> Iterator[None]:
     """Pause the cycle collector while many acyclic, long-lived objects are made; afterwards they
     (and everything else alive) are left out of later passes. Safe from any thread; nests."""
-    global _depth, _resume, _swept
+    with _paused(freeze=True):
+        yield
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Pause the cycle collector while many short-lived acyclic objects are made and dropped (an
+    export's rows and records, freed by reference counting). Shares :func:`building`'s count, so
+    the collector comes back when the last block of either kind ends, whichever thread it is on."""
+    with _paused(freeze=False):
+        yield
+
+
+_freeze_wanted = False
+
+
+@contextmanager
+def _paused(*, freeze: bool) -> Iterator[None]:
+    global _depth, _resume, _swept, _freeze_wanted
     with _lock:
         if _depth == 0:
             _resume = gc.isenabled()
@@ -47,11 +65,15 @@ def building() -> Iterator[None]:
                 _swept = time.monotonic()
             gc.disable()
         _depth += 1
+        _freeze_wanted = _freeze_wanted or freeze
     try:
         yield
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _resume:
-                gc.freeze()
-                gc.enable()
+            if _depth == 0:
+                if _resume:
+                    if _freeze_wanted:
+                        gc.freeze()
+                    gc.enable()
+                _freeze_wanted = False

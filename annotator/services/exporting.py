@@ -20,21 +20,19 @@ CSV, native JSONL). See docs/formats.md for every rule.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import random
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from annotator.core import private_files
+from annotator.core import heap, private_files
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Layer, Role, Status
 from annotator.formats.registry import INTERCHANGE, REGISTRY, load
@@ -431,23 +429,11 @@ def _replace(tmp: Path, out: Path, force: bool) -> None:
     _fsync_dir(out.parent)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while an export builds its records: they are
-    plain acyclic data freed by reference counting, but the collector's passes over the
-    tens of thousands of rows and records made per batch cost as much as reading them."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def export(project: Project, opts: ExportOptions, *, progress: Progress | None = None,
            cancelled: Callable[[], bool] | None = None) -> ExportReport:
-    with _gc_paused():
+    # the collector paused: an export's rows and records are plain acyclic data freed by reference
+    # counting, and its passes over the tens of thousands made per batch cost as much as reading them
+    with heap.paused():
         return _export(project, opts, progress=progress, cancelled=cancelled)
 
 

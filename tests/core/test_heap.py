@@ -85,3 +85,22 @@ def test_blocks_on_two_threads():
     leave.set()
     t.join(10)
     assert gc.isenabled()
+
+
+def test_an_export_pause_and_a_build_share_one_count_whichever_ends_first():
+    assert gc.isenabled()
+    outer = heap.paused()
+    outer.__enter__()
+    assert not gc.isenabled()
+    with heap.building():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the export's pause still holds
+    outer.__exit__(None, None, None)
+    assert gc.isenabled()  # and the collector comes back with the last block
+    b = heap.building()
+    b.__enter__()
+    with heap.paused():
+        pass
+    assert not gc.isenabled()
+    b.__exit__(None, None, None)
+    assert gc.isenabled()
