@@ -260,3 +260,15 @@ def test_the_entry_point_upgrades_an_older_project_as_before(tmp_path):
     assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
     con.close()
     assert list(tmp_path.glob(f"old.annotator.pre-{head_revision()}-*.bak"))
+
+
+def test_the_version_constant_is_the_installed_version():
+    """``annotator.__version__`` is a constant (no importlib.metadata on the way to the window):
+    it must say what pyproject.toml and the installed metadata say."""
+    import importlib.metadata
+    import tomllib
+
+    import annotator
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    assert annotator.__version__ == pyproject["project"]["version"] == importlib.metadata.version("annotator")
