@@ -138,7 +138,9 @@ class ProjectLoader(QObject):
             from annotator.storage import Project
 
             self.project = Project.open(self.path)
-            # what the window's attach imports next, while the window is live
+            # what the window's attach and the list's first filter import next, while the window is live
+            import numpy  # noqa: F401  (the ids of a filtered list: annotator.storage.doclist)
+
             import annotator.qt.extensions  # noqa: F401
             import annotator.storage.consistency  # noqa: F401
             import annotator.storage.doclist  # noqa: F401
