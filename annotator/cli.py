@@ -2,7 +2,9 @@
 
 Subcommands live in ``annotator/commands/``, one module each with ``register(subparsers)``;
 this module finds them, so adding a command touches no shared file. No Qt import here:
-the GUI is loaded by name only when it is asked for.
+the GUI is loaded by name only when it is asked for. Only the command named on the command line
+is imported (all of them for ``--help`` or a name that is not a command): the window's start
+does not load the storage and services the commands use.
 
 Exit codes: 0 success; 1 finished, but some input was refused (see messages);
 2 usage error; 3 the project cannot be opened or used, or a file cannot be written (read-only,
@@ -22,9 +24,7 @@ from collections.abc import Sequence
 
 import annotator
 from annotator.core.errors import AnnotatorError, ProjectError
-from annotator.storage.db import problem_sentence
 from annotator.paths import PROJECT_SUFFIX
-from annotator.storage.errors import DatabaseError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_PROJECT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
@@ -37,7 +37,30 @@ def _project_shown(args: argparse.Namespace) -> str:
     return str(project) if project else str(default_project_path())
 
 
-def build_parser() -> argparse.ArgumentParser:
+# the global options that take a value (the token after them is not a command)
+_VALUE_OPTIONS = {"--data-dir", "--project", "-p", "--annotator"}
+_HELP = object()
+
+
+def _command_token(argv: Sequence[str]) -> object:
+    """The first positional token of ``argv`` (the command), None if there is none (the window,
+    --version, --self-test), or ``_HELP`` for --help before it."""
+    it = iter(argv)
+    for tok in it:
+        if tok in ("-h", "--help", "--"):
+            return _HELP
+        if tok in _VALUE_OPTIONS:
+            next(it, None)
+        elif not tok.startswith("-"):
+            return tok
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser. With ``argv``, only what it needs is imported: no command for the window, the
+    module of the command it names (``import-annotations``: ``commands/import_annotations.py``);
+    every command for --help, or when the name is not a module's (argparse then parses, and
+    refuses, exactly as with every command registered)."""
     import annotator.commands as commands_pkg
 
     parser = argparse.ArgumentParser(
@@ -53,11 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation offscreen (project, import, window, span, export) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"annotator.commands.{info.name}")
-        mod.register(sub)
+    names = sorted(info.name for info in pkgutil.iter_modules(commands_pkg.__path__) if not info.name.startswith("_"))
+    tok = _command_token(argv) if argv is not None else _HELP
+    if tok is None:
+        return parser
+    if isinstance(tok, str):
+        guess = next((m for m in (tok.replace("-", "_"), tok.replace("-", "_") + "_") if m in names), None)
+        if guess is not None:
+            importlib.import_module(f"annotator.commands.{guess}").register(sub)
+            if tok in sub.choices:
+                return parser
+            names.remove(guess)
+    for name in names:
+        importlib.import_module(f"annotator.commands.{name}").register(sub)
     return parser
 
 
@@ -70,8 +101,8 @@ def opened_file_argv(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(opened_file_argv(list(sys.argv[1:] if argv is None else argv)))
+    argv = opened_file_argv(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser(argv).parse_args(argv)
     if args.data_dir:
         os.environ["ANNOTATOR_DATA_DIR"] = os.path.abspath(args.data_dir)
     if args.self_test:
@@ -79,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         gui = importlib.import_module("annotator.qt.app")  # by name: the CLI itself never imports Qt
         return gui.run(args)
+    from annotator.storage.db import problem_sentence
+    from annotator.storage.errors import DatabaseError
+
     try:
         return int(args.func(args) or 0)
     except ProjectError as e:

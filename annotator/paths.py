@@ -8,22 +8,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP = "annotator"
 PROJECT_SUFFIX = ".annotator"
 
 
 def data_dir() -> Path:
     override = os.environ.get("ANNOTATOR_DATA_DIR")
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP, appauthor=False))
+    if override:
+        path = Path(override)
+    else:
+        import platformdirs  # (when first needed: ~6 ms)
+
+        path = Path(platformdirs.user_data_dir(APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def config_dir() -> Path:
     override = os.environ.get("ANNOTATOR_DATA_DIR")
-    path = Path(override) / "config" if override else Path(platformdirs.user_config_dir(APP, appauthor=False))
+    if override:
+        path = Path(override) / "config"
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_config_dir(APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

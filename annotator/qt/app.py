@@ -1,18 +1,35 @@
-"""Start the window: ``annotator`` (or ``python -m annotator``) with no command."""
+"""Start the window: ``annotator`` (or ``python -m annotator``) with no command.
+
+In two phases when it can (:func:`run`): the window is first shown from a glance at the project
+(``annotator.storage.glance``: the standard library's sqlite3, the document list's first page),
+and the project is opened the full way (SQLAlchemy, SQLModel) on a thread right after the first
+paint (:class:`ProjectLoader`); the window then gets its actions, menus and features
+(``MainWindow.attach``). A project the glance does not serve (a server, read-only, to be
+migrated, damaged, an annotator not yet in it, no remembered name) is opened first, as before.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.errors import AnnotatorError
 from annotator.paths import default_project_path
-from annotator.storage import Project, postgres
+
+if TYPE_CHECKING:
+    from annotator.qt.main_window import MainWindow
+    from annotator.storage import Project
+    from annotator.storage.glance import Glance
+
+# a window that is not painted (started minimised) still gets its project after this long
+LOAD_ANYWAY_MS = 500
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -27,6 +44,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def open_project(path: str | None) -> Project:
+    from annotator.storage import Project, postgres
+
     if path is None:
         from annotator.services.sample import open_or_create_default  # (the importer: only for a first start)
 
@@ -81,6 +100,116 @@ def _daily_backup(path: Path) -> None:
     run_task(work)
 
 
+class ProjectLoader(QObject):
+    """Phase two of the start: once the window's document list has painted, open the project
+    the full way on a thread (importing SQLAlchemy and SQLModel there: the window stays live),
+    then, on the GUI thread, give it to the window (``MainWindow.attach``).
+
+    An error opening it is reported as without the glance: a project error in a message box
+    and on stderr, exit code 3 (:attr:`exit_code`); anything else is raised again by
+    :meth:`finish` after the event loop."""
+
+    opened = Signal()  # from the thread: the project is open (or failed)
+
+    def __init__(self, window: MainWindow, path: Path) -> None:
+        super().__init__(window)
+        self.window, self.path = window, path
+        self.project: Project | None = None
+        self.error: BaseException | None = None
+        self.exit_code: int | None = None
+        self._thread: threading.Thread | None = None
+        self.opened.connect(self._attach)
+        window.doc_list.viewport().installEventFilter(self)
+        QTimer.singleShot(LOAD_ANYWAY_MS, self.start)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self.start)  # after this paint
+        return False
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._open, name="open-project")
+            self._thread.start()
+
+    def _open(self) -> None:  # the thread
+        try:
+            from annotator.storage import Project
+
+            self.project = Project.open(self.path)
+            # what the window's attach and the list's first filter import next, while the window is live
+            import numpy  # noqa: F401  (the ids of a filtered list: annotator.storage.doclist)
+
+            import annotator.qt.extensions  # noqa: F401
+            import annotator.storage.consistency  # noqa: F401
+            import annotator.storage.doclist  # noqa: F401
+            import annotator.storage.spanread  # noqa: F401
+        except BaseException as e:  # noqa: BLE001  (handed to the GUI thread)
+            self.error = e
+        self.opened.emit()
+
+    def _attach(self) -> None:  # the GUI thread
+        try:
+            if self.error is not None:
+                raise self.error
+            project = self.project
+            self.window.attach(project, project.ensure_annotator(self.window.annotator.name))
+        except AnnotatorError as e:
+            self.error = None
+            self.exit_code = 3
+            QMessageBox.critical(None, "annotator", str(e))
+            print(f"annotator: {e}", file=sys.stderr)
+            QApplication.instance().exit(3)
+            return
+        except BaseException as e:  # noqa: BLE001  (raised again by finish(), as a start without the glance would)
+            self.error = e
+            QApplication.instance().exit(1)
+            return
+        if project.url is None and not project.read_only:
+            QTimer.singleShot(0, lambda: _daily_backup(project.path))  # as in run()
+
+    def finish(self) -> None:
+        """After the event loop: wait for the thread, close the project, raise what went wrong."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.project is not None:
+            self.project.close()
+        if self.error is not None:
+            raise self.error
+
+
+def glance_for(args: argparse.Namespace) -> Glance | None:
+    """A glance at the project the window will open, if it can serve the first paint."""
+    if args.project is not None and "://" in args.project:
+        return None  # a server: opened first, as before
+    path = Path(args.project) if args.project is not None else default_project_path()
+    if args.project is None and not (path.exists() and path.stat().st_size > 0):
+        return None  # the first start: the sample project is made first
+    from annotator.qt.identity import remembered_name
+
+    name = args.annotator or remembered_name()
+    if not name:
+        return None  # asked first (the identity dialog)
+    from annotator.storage.glance import glance
+
+    return glance(path, name)
+
+
+def run_two_phase(app: QApplication, g: Glance, name: str) -> int:
+    """The window from the glance now, the project right after its first paint."""
+    from annotator.qt.identity import remember_name
+    from annotator.qt.main_window import MainWindow
+
+    remember_name(name)
+    window = MainWindow(glance=g)
+    loader = ProjectLoader(window, g.path)
+    window.show()
+    code = app.exec()
+    loader.finish()
+    return loader.exit_code if loader.exit_code is not None else code
+
+
 def run(args: argparse.Namespace) -> int:
     from annotator.display import check
 
@@ -88,7 +217,17 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return 3
+    g = glance_for(args)  # first: its reads (on a thread) overlap with Qt's start
     app = make_app()
+    if g is not None:
+        from annotator.qt.identity import remembered_name
+        from annotator.qt.main_window import MainWindow  # noqa: F401  (still while the glance reads)
+
+        if g.ready():
+            return run_two_phase(app, g, args.annotator or remembered_name())
+        g.close()
+    from annotator.storage import postgres
+
     try:
         project = open_project(args.project)
     except AnnotatorError as e:

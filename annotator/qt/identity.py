@@ -6,7 +6,8 @@ their own annotations while annotating (blind annotation), so agreement stays ho
 
 from __future__ import annotations
 
-import orjson
+import json
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -19,8 +20,8 @@ def _file():
 
 def remembered_name() -> str | None:
     try:
-        name = orjson.loads(_file().read_bytes()).get("name")
-    except (OSError, orjson.JSONDecodeError, AttributeError):
+        name = json.loads(_file().read_bytes()).get("name")  # (the standard json: read at every start)
+    except (OSError, ValueError, AttributeError):
         return None
     return name.strip() if isinstance(name, str) and name.strip() else None
 
@@ -28,7 +29,7 @@ def remembered_name() -> str | None:
 def remember_name(name: str) -> None:
     f = _file()
     tmp = f.with_suffix(".tmp")
-    tmp.write_bytes(orjson.dumps({"name": name.strip()}))
+    tmp.write_bytes(json.dumps({"name": name.strip()}, ensure_ascii=False, separators=(",", ":")).encode())
     tmp.replace(f)
 
 

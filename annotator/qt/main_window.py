@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -37,18 +38,19 @@ from PySide6.QtWidgets import (
 
 import annotator
 from annotator import paths
-from annotator.core.changes import Change
 from annotator.core.model import Annotator, Label, Layer, SpanData, Status
-from annotator.qt.controller import DocumentController
-from annotator.qt.host import SECTIONS
 from annotator.qt.doc_list import DocumentListView
+from annotator.qt.host import ANNOTATE, EDIT, FILE, GO, HELP, SECTIONS, VIEW
 from annotator.qt.models import DocumentListModel
 from annotator.qt.palette import LabelPalette, swatch
 from annotator.qt.span_list import SpanList
 from annotator.qt.stance_panel import StancePanel
 from annotator.qt.text_view import SpanTextView
-from annotator.qt.undo import EditSession
-from annotator.storage import Project
+
+if TYPE_CHECKING:  # the project's modules (SQLModel) load after the first paint: see MainWindow.attach
+    from annotator.core.changes import Change
+    from annotator.storage import Project
+    from annotator.storage.glance import Glance
 
 SEARCH_DEBOUNCE_MS = 200
 
@@ -88,29 +90,38 @@ class MainWindow(QMainWindow):
     annotatorChanged = Signal()
     MENU_ORDER = SECTIONS
 
-    def __init__(self, project: Project, annotator_: Annotator | None = None, *, open_initial: bool = True) -> None:
+    def __init__(self, project: Project | None = None, annotator_: Annotator | None = None, *,
+                 open_initial: bool = True, glance: Glance | None = None) -> None:
         """``open_initial=False``: the remembered document is opened by :meth:`open_initial`
-        later (the app calls it once the window is shown, so the window is up first)."""
+        later (the app calls it once the window is shown, so the window is up first).
+
+        ``glance`` instead of ``project``: the window's first paint, before the project is open
+        (``annotator.qt.app``). The window and its document list are real (rows, scrolling, a
+        click), read from the glance; the project's actions, menus and features come with
+        :meth:`attach`, which the app calls right after the first paint. Until then a status
+        message says "Loading…", and a document clicked meanwhile is opened then."""
         super().__init__()
-        self.project = project
-        if annotator_ is None:
+        if project is None and glance is None:
+            raise TypeError("MainWindow needs a project (or a glance at one)")
+        self.project: Project | None = None  # set by attach()
+        self._glance = glance
+        self._source: Project | Glance = project if project is not None else glance  # what the title names
+        self._pending_document: int | None = None  # clicked before the project was open
+        if annotator_ is None and project is not None:
             from annotator.qt.identity import remembered_name
 
             annotator_ = project.ensure_annotator(remembered_name() or "annotator")
-        self.annotator = annotator_
+        self.annotator = annotator_ if annotator_ is not None else glance.annotator
         self.setObjectName("MainWindow")
         self.resize(1280, 820)
         self.current_document_id: int | None = None
-        self.session = EditSession(project, self)
-        self.controller = DocumentController(project, annotator_, self, self.session)
-        self.undo_stack = self.session.undo_stack
         self._saved_at: float | None = None
         self._rows_to_refresh: set[int] = set()
         self._row_timer = QTimer(self, singleShot=True, interval=30)
         self._row_timer.timeout.connect(self._flush_list_rows)
 
         # ---- left: documents
-        self.doc_model = DocumentListModel(project, annotator_.id, self)
+        self.doc_model = DocumentListModel(project if project is not None else glance, self.annotator.id, self)
         self.search = QLineEdit(placeholderText="Search titles and text…", objectName="documentSearch")
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox(objectName="statusFilter")
@@ -139,7 +150,6 @@ class MainWindow(QMainWindow):
         # ---- centre: text
         self.text_view = SpanTextView()
         self.text_view.setObjectName("documentText")
-        self.text_view.token_at = self.controller.word_at  # a double click selects a word ("Jong-un")
         self.text_view.edge_editing = True  # the selected span's edges can be dragged
         self.text_view.set_paragraph_layout()  # room between paragraphs of dense scraped text
         self.find_bar = FindBar()
@@ -180,8 +190,14 @@ class MainWindow(QMainWindow):
         self.save_label.setText("All changes saved")
         self.save_label.setToolTip("Every edit is written to the project file at once.")
 
-        self._build_actions()
-        self._connect()
+        # ---- menus (in their order; filled by attach) and the tool bar
+        for section in (FILE, EDIT, VIEW, ANNOTATE, GO, HELP):
+            self.menu(section)
+        tb = QToolBar("Main", objectName="mainToolBar")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
         self.setTabOrder(self.search, self.status_filter)
         self.setTabOrder(self.status_filter, self.doc_list)
         self.setTabOrder(self.doc_list, self.text_view)
@@ -193,12 +209,51 @@ class MainWindow(QMainWindow):
         self._scroll_timer = QTimer(self, singleShot=True, interval=800)
         self._scroll_timer.timeout.connect(self._save_place)
         self.text_view.verticalScrollBar().valueChanged.connect(lambda _v: self._scroll_timer.start())
+        self._features: dict[str, object] = {}
+        self.extensions: list[str] = []
+        if project is not None:
+            self.attach(project, self.annotator, open_initial=open_initial)
+        else:
+            self.menuBar().setEnabled(False)  # the menus are filled by attach()
+            tb.setMinimumHeight(tb.sizeHint().height() + 6)  # its buttons come then: no jump of the layout
+            self.statusBar().showMessage("Loading…")
+
+    def attach(self, project: Project, annotator_: Annotator, *, open_initial: bool = True) -> None:
+        """The project is open: the edit session, the open document's model, the actions and
+        menus, the features; the document list reads from the project from now on. Then the
+        document clicked before (if any), else the remembered one (``open_initial``)."""
+        from annotator.qt.controller import DocumentController
+        from annotator.qt.undo import EditSession
+
+        self.project = self._source = project
+        self.annotator = annotator_
+        self.session = EditSession(project, self)
+        self.controller = DocumentController(project, annotator_, self, self.session)
+        self.undo_stack = self.session.undo_stack
+        self.text_view.token_at = self.controller.word_at  # a double click selects a word ("Jong-un")
+        self._build_actions()
+        self._connect()
+        self.doc_model.set_project(project)
+        if self._glance is not None:
+            self._glance.close()
+            self._glance = None
+            self.menuBar().setEnabled(True)
+            self.statusBar().clearMessage()
+        self._update_count()
+        self._update_title()
         from annotator.qt.extensions import install_all
 
-        self._features: dict[str, object] = {}
         self.extensions = install_all(self)
-        if open_initial:
+        pending, self._pending_document = self._pending_document, None
+        if pending is not None:
+            self._select_in_list(pending, open_=False)
+            self.open_document(pending)
+        elif open_initial:
             self._open_initial()
+
+    def loading(self) -> bool:
+        """True until :meth:`attach` (the window was shown from a glance at the project)."""
+        return self.project is None
 
     # ------------------------------------------------------------------ the Host interface (annotator.qt.host)
     def add_action(self, action: QAction, section: str | None = None) -> QAction:
@@ -379,15 +434,12 @@ class MainWindow(QMainWindow):
         for a in self.actions():
             add_keys_to_tooltip(a)
 
-        tb = QToolBar("Main", objectName="mainToolBar")
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tb = self.toolbar
         tb.addActions([self.prev_action, self.next_action, self.next_todo_action])
         tb.addSeparator()
         tb.addActions([self.undo_action, self.redo_action, self.delete_action])
         tb.addSeparator()
         tb.addActions([self.done_action, self.precise_action, self.find_action])
-        self.addToolBar(tb)
-        self.toolbar = tb
         if self.project.read_only:  # a file that cannot be written (docs/reliability.md): look, do not touch
             for a in [self.delete_action, self.done_action, *self.label_actions.values(),
                       *self.precise_label_actions.values(), *self.stance_actions.values(),
@@ -495,7 +547,7 @@ class MainWindow(QMainWindow):
         return f"ui.place.{self.annotator.name}"
 
     def _save_place(self) -> None:
-        if self.current_document_id is None or self.project.read_only:
+        if self.current_document_id is None or self.project is None or self.project.read_only:
             return
         self.project.set_setting(self._place_key(), {
             "document": self.current_document_id,
@@ -535,12 +587,16 @@ class MainWindow(QMainWindow):
             self._select_in_list(self.current_document_id, open_=False)
 
     def _update_title(self) -> None:
+        source = self._source
         who = f" — {self.annotator.name}" if self.annotator else ""
-        ro = " [read-only]" if self.project.read_only else ""
-        self.setWindowTitle(f"{self.project.path.stem}{ro}{who} — annotator {annotator.__version__}")
+        ro = " [read-only]" if source.read_only else ""
+        self.setWindowTitle(f"{source.path.stem}{ro}{who} — annotator {annotator.__version__}")
 
     def _update_count(self) -> None:
         total = self.doc_model.total()
+        if self.project is None:  # the counts by status come with the project (attach)
+            self.count_label.setText(f"{total:,} document{'s' if total != 1 else ''}  ·  counting…")
+            return
         search = self.search.text() or None
         parts = [f"{self.project.count_documents(annotator_id=self.annotator.id, status=st, search=search):,} {name}"
                  for name, st in (("to do", Status.TODO), ("in progress", Status.IN_PROGRESS), ("done", Status.DONE))]
@@ -585,6 +641,10 @@ class MainWindow(QMainWindow):
         if not idx.isValid():
             return
         doc_id = idx.data(DocumentListModel.DocumentIdRole)
+        if self.project is None:  # still loading: it opens as soon as the project is open (attach)
+            self._pending_document = doc_id
+            self.statusBar().showMessage("Loading… the document opens when the project is ready.")
+            return
         if doc_id != self.current_document_id:
             self.open_document(doc_id)
 

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import OrderedDict
-
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.core.model import DocumentSummary, Status
-from annotator.storage import Project
-from annotator.storage.doclist import document_ids, summaries
+from annotator.storage.glance import Glance
 
 if TYPE_CHECKING:
-    import numpy as np
+    from annotator.storage import Project
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_MARK = {Status.TODO: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
-# roles as plain ints: ``data`` is called ~8 times per cell painted, most often for roles it
-# does not serve, and has to say so fast
+# roles as plain ints: ``data`` is called 7 times per cell painted (font, alignment, colours,
+# check state, icon, text), most often for roles it does not serve, and has to say so fast.
+# (Answering them in one ``multiData`` call measured no faster: the iteration over the roles
+# from Python costs what the calls did; Qt's own painting is ~85 % of a page.)
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ID = int(Qt.ItemDataRole.UserRole) + 1
@@ -37,6 +39,10 @@ class DocumentListModel(QAbstractTableModel):
     a page of ids at a time when the view first asks for one of them, and a bounded number of
     pages is kept; a 100,000-document project never has more than ``PAGE * CACHE_PAGES``
     summaries in memory.
+
+    Before the project is open (the window's first paint, ``annotator.qt.app``) the model reads
+    from a :class:`~annotator.storage.glance.Glance`; :meth:`set_project` then moves it onto the
+    project, keeping its rows. A filter set meanwhile is applied then.
     """
 
     PAGE = 200
@@ -46,13 +52,14 @@ class DocumentListModel(QAbstractTableModel):
     DocumentIdRole = Qt.ItemDataRole.UserRole + 1
     SummaryRole = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, project: Project, annotator_id: int | None = None, parent=None) -> None:
+    def __init__(self, project: Project | Glance, annotator_id: int | None = None, parent=None) -> None:
         super().__init__(parent)
         self._project = project
         self._annotator_id = annotator_id
         self._status: Status | None = None
         self._search: str | None = None
-        self._ids: range | np.ndarray = range(0)  # numpy only when the ids have gaps (doclist)
+        self._waiting = False  # a filter that waits for the project (set_project applies it)
+        self._ids: Sequence[int] = range(0)  # a range, or a sorted array when the ids have gaps
         # page number -> (summaries, display strings per row: title, source, date)
         self._pages: OrderedDict[int, tuple[list[DocumentSummary], list[tuple[str, str, str]]]] = OrderedDict()
         self._hot, self._hot_cells = -1, []  # the page painted last: most calls are for it
@@ -68,10 +75,35 @@ class DocumentListModel(QAbstractTableModel):
         self._annotator_id = annotator_id
         self.reload()
 
+    def set_project(self, project: Project) -> None:
+        """Read from the open project from now on (it was a glance): the rows stay, unless a filter
+        waits or the documents changed meanwhile."""
+        if project is self._project:
+            return
+        self._project = project
+        if not self._waiting and _same_ids(self._read_ids(), self._ids):
+            return
+        self.reload()
+
+    def waiting(self) -> bool:
+        """True while a filter waits for the project to be open."""
+        return self._waiting
+
+    def _read_ids(self) -> Sequence[int] | None:
+        kw = {"annotator_id": self._annotator_id, "status": self._status, "search": self._search}
+        if isinstance(self._project, Glance):
+            return self._project.document_ids(**kw)  # None: a filter, applied when the project is open
+        from annotator.storage.doclist import document_ids
+
+        return document_ids(self._project, **kw)
+
     def reload(self) -> None:
+        ids = self._read_ids()
+        self._waiting = ids is None
+        if ids is None:
+            return
         self.beginResetModel()
-        self._ids = document_ids(self._project, annotator_id=self._annotator_id, status=self._status,
-                                 search=self._search)
+        self._ids = ids
         self._pages.clear()
         self._hot, self._hot_cells = -1, []
         self.endResetModel()
@@ -87,9 +119,7 @@ class DocumentListModel(QAbstractTableModel):
         ids = self._ids
         if isinstance(ids, range):
             return document_id - ids.start if document_id in ids else -1
-        import numpy as np
-
-        i = int(np.searchsorted(ids, document_id))
+        i = bisect_left(ids, document_id)
         return i if i < len(ids) and ids[i] == document_id else -1
 
     def summary(self, row: int) -> DocumentSummary:
@@ -107,7 +137,7 @@ class DocumentListModel(QAbstractTableModel):
     def _read_page(self, p: int) -> tuple[list[DocumentSummary], list[tuple[str, str, str]]]:
         chunk = self._ids[p * self.PAGE:(p + 1) * self.PAGE]
         ids = list(chunk) if isinstance(chunk, range) else chunk.tolist()
-        got = {s.id: s for s in summaries(self._project, ids, self._annotator_id)}
+        got = {s.id: s for s in self._summaries(ids)}
         # a document deleted since the ids were read keeps its row until the next reload
         rows = [got.get(d) or DocumentSummary(d, "(deleted)", None, None, 0) for d in ids]
         page = (rows, [_cells(d) for d in rows])
@@ -127,10 +157,17 @@ class DocumentListModel(QAbstractTableModel):
         page = self._pages.get(p)
         if page is None:
             return  # not read yet: it will be read fresh when shown
-        fresh = summaries(self._project, [document_id], self._annotator_id)
+        fresh = self._summaries([document_id])
         if fresh:
             page[0][k], page[1][k] = fresh[0], _cells(fresh[0])
             self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+
+    def _summaries(self, ids: list[int]) -> list[DocumentSummary]:
+        if isinstance(self._project, Glance) and self._annotator_id is not None:
+            return self._project.summaries(ids, self._annotator_id)
+        from annotator.storage.doclist import summaries
+
+        return summaries(self._project, ids, self._annotator_id)
 
     # ---------------------------------------------------------------- Qt API
     def index(self, row: int, column: int = 0, parent: _Index = QModelIndex()) -> QModelIndex:
@@ -182,6 +219,12 @@ class DocumentListModel(QAbstractTableModel):
         if d.span_count:
             bits.append(f"{d.span_count} spans")
         return "\n".join(bits)
+
+
+def _same_ids(a: Sequence[int] | None, b: Sequence[int]) -> bool:
+    if a is None or isinstance(a, range) or isinstance(b, range):
+        return isinstance(a, range) and isinstance(b, range) and a == b
+    return len(a) == len(b) and list(a) == list(b)
 
 
 def _cells(d: DocumentSummary) -> tuple[str, str, str]:

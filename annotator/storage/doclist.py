@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select
 
 from annotator.core.model import DocumentSummary, Status
+from annotator.storage.glance import PAGE_SQL, id_span, page_summaries
 from annotator.storage.project import D, FTS, FTS_ROWID_FILTER, ST, Project, _fts_match
 
 if TYPE_CHECKING:
@@ -39,11 +40,8 @@ def _all_ids(project: Project) -> range | np.ndarray:
     """Every document id. Ids without gaps (nothing ever deleted) are a ``range``: no id is read."""
     with project.read() as c:
         lo, hi, n = c.execute(select(func.min(D.c.id), func.max(D.c.id), func.count()).select_from(D)).one()
-    if not n:
-        return range(0)
-    if hi - lo + 1 == n:
-        return range(lo, hi + 1)
-    return _ids(project, select(D.c.id))
+    ids = id_span(lo, hi, n)
+    return ids if ids is not None else _ids(project, select(D.c.id))
 
 
 def document_ids(project: Project, *, annotator_id: int | None = None, status: Status | None = None,
@@ -71,25 +69,11 @@ def document_ids(project: Project, *, annotator_id: int | None = None, status: S
     return _ids(project, mine.where(ST.c.status == str(status)))
 
 
-_STATUS = {str(s): s for s in Status}
-# One statement a page (SQLite caches it prepared): the rows, and the annotator's status, stance
-# and span count of each, by correlated lookups on their indexes.
-_PAGE_SQL = """
-SELECT d.id, d.title, d.source, d.published, d.length,
-  (SELECT st.status FROM document_status st WHERE st.document_id = d.id AND st.annotator_id = :a),
-  (SELECT l.name FROM document_label dl JOIN label l ON l.id = dl.label_id
-    WHERE dl.document_id = d.id AND dl.annotator_id = :a AND l."group" = 'stance' ORDER BY dl.id DESC LIMIT 1),
-  (SELECT count(*) FROM span s WHERE s.document_id = d.id AND s.annotator_id = :a)
-FROM document d WHERE d.id IN (SELECT value FROM json_each(:ids)) ORDER BY d.id
-"""
-
-
 def summaries(project: Project, ids: list[int], annotator_id: int | None) -> list[DocumentSummary]:
     """``Project.summaries`` for a page of a list, in one prepared statement (SQLite)."""
     if project.url is not None or annotator_id is None or not ids:
         return project.summaries(ids, annotator_id)
     with project.read() as c:
-        rows = c.execute(text(_PAGE_SQL), {"a": annotator_id, "ids": json.dumps(ids)}).all()
-    todo = Status.TODO
-    return [DocumentSummary(i, t, s, p, n, _STATUS.get(st, todo) if st else todo, stance, k)
-            for i, t, s, p, n, st, stance, k in rows]
+        # the DB-API cursor's rows as they come (no per-row result processing)
+        rows = c.exec_driver_sql(PAGE_SQL, {"a": annotator_id, "ids": json.dumps(ids)}).cursor.fetchall()
+    return page_summaries(rows)
