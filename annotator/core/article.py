@@ -380,9 +380,10 @@ class _Looks:
     """What each line looks like, worked out once per line for one analysis: every test here
     depends on nothing but the line's text, and ``analyse`` asks most of them more than once."""
 
-    __slots__ = ("_dateline", "_byline", "_date", "_junk", "_footer")
+    __slots__ = ("_dateline", "_byline", "_date", "_junk", "_footer", "at")
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.at = "@" in text  # "Write to … at a@b.com" (each line is a part of the text)
         self._dateline: dict[str, Any] = {}
         self._byline: dict[str, Any] = {}
         self._date: dict[str, Any] = {}
@@ -421,6 +422,9 @@ class _Looks:
             r = self._footer[line] = bp.is_footer(line)
         return r
 
+    def credit(self, line: str) -> bool:
+        return bp.is_credit(line)
+
 
 def analyse(text: str, *, cut: bool = True) -> Article:
     """The article's structure; with ``cut`` (the default) boilerplate lines are cut from the text."""
@@ -432,7 +436,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
         pos += len(ln) + 1
     stripped = [ln.strip() for ln in lines]
     nonblank = [i for i, ln in enumerate(stripped) if ln]
-    looks = _Looks()
+    looks = _Looks(text)
     cuts: dict[int, str] = {}  # whole lines
     prefix_cut: dict[int, int] = {}  # characters cut at the start of a line
     title = _Best()
@@ -633,16 +637,17 @@ def analyse(text: str, *, cut: bool = True) -> Article:
                 add_date(2 if dl[1] and dl[1][0] else 5, dl[1])
                 if dl[2]:
                     source.add(1, dl[2])
-        if bp.is_credit(ln):
+        if looks.credit(ln):
             names = _signoff_names(ln)
             if names:
                 byline.add(3, ", ".join(names))
-        wt_names, wt_outlet = _write_to(ln)
-        if wt_names:
-            byline.add(2, ", ".join(wt_names))
-        if wt_outlet:
-            source.add(4, wt_outlet)
-        sm = bp.SOURCE_LINE.match(ln)
+        if looks.at:
+            wt_names, wt_outlet = _write_to(ln)
+            if wt_names:
+                byline.add(2, ", ".join(wt_names))
+            if wt_outlet:
+                source.add(4, wt_outlet)
+        sm = bp.SOURCE_LINE.match(ln) if ":" in ln else None
         if sm:
             source.add(0, sm.group("s"))
         if _COPYRIGHT_START.match(ln) and looks.footer(ln):  # (_copyright_outlet needs both)
@@ -731,7 +736,7 @@ def _plan_tail(stripped: list[str], t: int, cuts: dict[int, str], looks: _Looks)
         ln = stripped[i]
         if not ln:
             continue
-        if bp.is_credit(ln):
+        if looks.credit(ln):
             return None
         if bp.TEASER_HEADER.match(ln):
             block, prev = "teasers", "header"
@@ -809,11 +814,18 @@ def _clip(title: str, max_len: int = 300) -> str:
     return title if len(title) <= max_len else title[: max_len - 1] + "…"
 
 
-# ------------------------------------------------------------------------------------- the old API
+# ------------------------------------------------------------------------------------- metadata only
+def article_metadata(text: str) -> Article:
+    """Title, date, outlet, byline and dateline of an article's text, in one analysis that cuts
+    nothing (``.text`` is the part that was read: on a very long text its head and tail). What
+    the importers call for a record that does not say them itself."""
+    return analyse(_head(text, tail=True), cut=False)
+
+
 @lru_cache(maxsize=16)
 def _structure(text: str) -> Article:
-    """One analysis for the three helpers below (an importer calls them one after the other)."""
-    return analyse(_head(text, tail=True), cut=False)
+    """One analysis for the three helpers below (a caller may ask them one after the other)."""
+    return article_metadata(text)
 
 
 def extract_title(text: str, max_len: int = 300) -> str:

@@ -205,10 +205,11 @@ _KEY_STRIP = " \t\"'“”‘’.,:;!?–—-|"
 
 
 # Whether a line is a footer or a credit, as FOOTER.match / CREDIT.match say, faster: the
-# branches that may start anywhere in the line (".{0,120} all rights reserved", ".{2,80}
-# contributed to this report") are tried only when the line holds a piece of their words. The
-# piece has none of i, s, k: ``str.lower`` finds it wherever the pattern's IGNORECASE would (the
-# only other letters that match an ASCII letter there are İ, ı, ſ and the Kelvin sign).
+# branches that may start anywhere in the line's first characters (".{0,120} all rights
+# reserved", ".{2,80} contributed to this report") are tried only when those characters hold a
+# piece of their words ("all", "buted"). The pieces have none of i, s, k, so ``str.lower`` finds
+# them wherever the pattern's IGNORECASE would (the only other letters that match an ASCII letter
+# under IGNORECASE are İ, ı, ſ and the Kelvin sign).
 _FOOTER_NOT_RIGHTS = re.compile(rf"^\s*(?:{_FOOTER_COPYRIGHT}|{_FOOTER_REST})\s*$", re.I)
 _FOOTER_ONLY_RIGHTS = re.compile(rf"^\s*(?:{_FOOTER_RIGHTS})\s*$", re.I)
 _CREDIT_NOT_CONTRIBUTED = re.compile(rf"{_CREDIT_LEAD}(?:{_CREDIT_WORDS}|{_CREDIT_UPDATED})", re.I)
@@ -216,13 +217,24 @@ _CREDIT_ONLY_CONTRIBUTED = re.compile(rf"{_CREDIT_LEAD}(?:{_CREDIT_CONTRIBUTED})
 
 
 def is_footer(line: str) -> bool:
-    return (_FOOTER_NOT_RIGHTS.match(line) is not None
-            or ("erve" in line.lower() and _FOOTER_ONLY_RIGHTS.match(line) is not None))
+    """``FOOTER.match(line) is not None``."""
+    if _FOOTER_NOT_RIGHTS.match(line) is not None:
+        return True
+    # "all" starts at most 120 characters after the leading white space
+    lead = len(line) - len(line.lstrip())
+    return "all" in line[:lead + 123].lower() and _FOOTER_ONLY_RIGHTS.match(line) is not None
 
 
 def is_credit(line: str) -> bool:
-    return (_CREDIT_NOT_CONTRIBUTED.match(line) is not None
-            or ("buted" in line.lower() and _CREDIT_ONLY_CONTRIBUTED.match(line) is not None))
+    """``CREDIT.match(line) is not None``."""
+    if _CREDIT_NOT_CONTRIBUTED.match(line) is not None:
+        return True
+    # "contributed" starts at most 80 characters after the lead: white space, "(" or "[", white space
+    rest = line.lstrip()
+    if rest[:1] in ("(", "["):
+        rest = rest[1:].lstrip()
+    lead = len(line) - len(rest)
+    return "buted" in line[lead:lead + 91].lower() and _CREDIT_ONLY_CONTRIBUTED.match(line) is not None
 
 
 def is_sentence(line: str) -> bool:

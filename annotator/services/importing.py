@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from annotator.core.article import Cut, extract_date, extract_source, extract_title
+from annotator.core.article import Cut, article_metadata
 from annotator.core.errors import InputError, ProjectError, ProjectReadOnlyError
 from annotator.core.model import Layer, NewDocument, Role
 from annotator.core.schema import label_name_problem, shown_label
 from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats import reader_for
 from annotator.formats.decoding import MAX_BYTES
-from annotator.storage import Project, db
+from annotator.storage import Project, bulk, db
 from annotator.storage.articles import store_originals
 from annotator.storage.labels import ensure_label
 from annotator.storage.errors import DatabaseError
@@ -138,11 +138,14 @@ def _prepare(doc: NewDocument, notes: list[InputError] | None = None) -> NewDocu
                     f"that Unicode NFC composes: stored as {text[new[i][0]:new[i][1]]!r}", doc.origin))
     else:
         text, spans = normalise(doc.text), []
-    # what the input does not say is read from the article itself (headline, dateline, agency)
-    return NewDocument(text=text, title=(doc.title or extract_title(text)).strip(),
-                       source=doc.source or extract_source(text), url=doc.url,
-                       published=doc.published or extract_date(text), meta=doc.meta, spans=spans,
-                       origin=doc.origin, original=doc.original, cuts=doc.cuts)
+    # what the input does not say is read from the article itself (headline, dateline, agency),
+    # in one analysis of the text
+    title, source, published = doc.title, doc.source, doc.published
+    if not (title and source and published):
+        art = article_metadata(text)
+        title, source, published = title or art.title, source or art.source, published or art.published
+    return NewDocument(text=text, title=title.strip(), source=source, url=doc.url, published=published,
+                       meta=doc.meta, spans=spans, origin=doc.origin, original=doc.original, cuts=doc.cuts)
 
 
 class Importer:
@@ -248,7 +251,7 @@ class Importer:
                                  created_at=now))
             if not rows:
                 return
-            ids = self.project.insert_documents(c, rows)
+            ids = bulk.insert_documents(c, rows)
             span_rows = []
             for d, r in zip(keep, rows):
                 did = ids[r["content_hash"]]
