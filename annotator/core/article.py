@@ -90,7 +90,8 @@ def outlet_of_domain(domain: str) -> str | None:
 
 _SPACES = re.compile(r"\s+")
 # agencies named at the end of a byline ("JANE DOE Associated Press"): the longest name first
-_AGENCIES_LONGEST_FIRST = sorted(AGENCIES, key=len, reverse=True)
+_AGENCIES_LONGEST_FIRST = [a for a in sorted(AGENCIES, key=len, reverse=True) if len(a) > 3]
+_AGENCY_ENDINGS = tuple(" " + a for a in _AGENCIES_LONGEST_FIRST)
 
 
 def _agency(name: str) -> str:
@@ -113,13 +114,18 @@ def _name_ok(name: str) -> bool:
         return False
     caps = 0
     for t in tokens:
-        if t.casefold() in _NOT_NAME:
+        folded = t.casefold()
+        if folded in _NOT_NAME:
             return False
-        if t.casefold() in _PARTICLES:
+        if folded in _PARTICLES:
             continue
-        letters = [ch for ch in t if ch.isalpha()]
-        if not letters or not letters[0].isupper() or any(ch.isdigit() for ch in t):
-            return False
+        if t.isalpha():  # (the usual case: its first letter is its first character, no digit)
+            if not t[0].isupper():
+                return False
+        else:
+            letters = [ch for ch in t if ch.isalpha()]
+            if not letters or not letters[0].isupper() or any(ch.isdigit() for ch in t):
+                return False
         caps += 1
     return caps >= (2 if len(tokens) > 1 else 1) and (len(tokens) > 1 or name.isupper() is False)
 
@@ -197,16 +203,28 @@ _DATELINE = re.compile(
     r",?[ \t]*(?:\((?P<agency>[^()\n]{2,40})\))?(?P<pre>[ \t]*)(?P<dash>—|–|--|-)(?P<post>[ \t]*)(?=\S)")
 
 
+_AFTER_PUNCT = re.compile(r"(?<=[-'’.])(\w)")
+
+
 def find_dateline(line: str) -> tuple[str, tuple[int | None, int, int] | None, str | None] | None:
     """'KARSK, March 4 (Northwire) — …' → ('Karsk', (None, 3, 4), 'Northwire'); None if the line
     does not open with a dateline."""
+    return None if _not_a_dateline(line) else _dateline(line)
+
+
+def _not_a_dateline(line: str) -> bool:
+    """True for a line that ``_dateline`` surely refuses (most lines of a report), found cheaply."""
     if "-" not in line and "–" not in line and "—" not in line:
-        return None  # (a dateline ends with a dash)
+        return True  # a dateline ends with a dash
     if "(" not in line:
-        # no agency: the place must be in capitals, and it holds the line's first two characters
+        # no agency: the place must be in capitals (str.isupper: no lowercase or titlecase
+        # letter), and it holds the line's first two characters
         head = line.lstrip()[:2]
-        if len(head) < 2 or any(ch.islower() or (ch.istitle() and not ch.isupper()) for ch in head):
-            return None  # (str.isupper: no lowercase, no titlecase letter)
+        return len(head) < 2 or any(ch.islower() or (ch.istitle() and not ch.isupper()) for ch in head)
+    return False
+
+
+def _dateline(line: str) -> tuple[str, tuple[int | None, int, int] | None, str | None] | None:
     m = _DATELINE.match(line)
     if not m:
         return None
@@ -227,7 +245,8 @@ def find_dateline(line: str) -> tuple[str, tuple[int | None, int, int] | None, s
             when = ds[0][2:]
     if place.isupper():
         place = " ".join(w.capitalize() for w in place.split())
-        place = re.sub(r"(?<=[-'’.])(\w)", lambda x: x.group(1).upper(), place)
+        if "-" in place or "'" in place or "’" in place or "." in place:
+            place = _AFTER_PUNCT.sub(lambda x: x.group(1).upper(), place)
     return place, when, (_agency(agency) if agency else None)
 
 
@@ -297,11 +316,12 @@ def _byline(line: str) -> tuple[list[str], list[tuple[int | None, int, int]], st
         if i == 0:
             # "JANE DOE Associated Press", "Marta Ilić, Ostrava Daily Herald"
             folded = c.casefold()
-            for agency in _AGENCIES_LONGEST_FIRST:
-                if folded.endswith(" " + agency) and len(agency) > 3:
-                    outlet = AGENCIES[agency]
-                    c = c[: -len(agency)].strip()
-                    break
+            if folded.endswith(_AGENCY_ENDINGS):
+                for agency in _AGENCIES_LONGEST_FIRST:
+                    if folded.endswith(" " + agency):
+                        outlet = AGENCIES[agency]
+                        c = c[: -len(agency)].strip()
+                        break
             head, _, tail = c.partition(",")
             # "A, B and C" is a list of names; "A, Ostrava Daily Herald" / "A, Staff Writer" is not
             listed = bool(tail) and _AND.search(tail) is not None
@@ -429,11 +449,6 @@ class _Looks:
 def analyse(text: str, *, cut: bool = True) -> Article:
     """The article's structure; with ``cut`` (the default) boilerplate lines are cut from the text."""
     lines = text.split("\n")
-    offs: list[int] = []
-    pos = 0
-    for ln in lines:
-        offs.append(pos)
-        pos += len(ln) + 1
     stripped = [ln.strip() for ln in lines]
     nonblank = [i for i, ln in enumerate(stripped) if ln]
     looks = _Looks(text)
@@ -704,7 +719,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
 
     if not cut:
         cuts, prefix_cut = {}, {}
-    kept, cut_list = _assemble(text, lines, offs, cuts, prefix_cut)
+    kept, cut_list = _assemble(text, lines, cuts, prefix_cut)
     if not kept.strip():  # never cut an article away whole
         kept, cut_list = text, []
     the_title = title.get() or ""
@@ -780,10 +795,15 @@ def _plan_tail(stripped: list[str], t: int, cuts: dict[int, str], looks: _Looks)
     return out
 
 
-def _assemble(text: str, lines: list[str], offs: list[int], cuts: dict[int, str],
+def _assemble(text: str, lines: list[str], cuts: dict[int, str],
               prefix_cut: dict[int, int]) -> tuple[str, list[Cut]]:
     if not cuts and not prefix_cut:
         return text, []
+    offs: list[int] = []  # where each line starts in ``text``
+    pos = 0
+    for ln in lines:
+        offs.append(pos)
+        pos += len(ln) + 1
     out: list[str] = []
     cut_list: list[Cut] = []
     pending = False

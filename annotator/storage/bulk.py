@@ -10,13 +10,16 @@ it. The rows stored are the same, column for column and in the same order (ids);
 triggers run as before.
 
 The fast path is taken on SQLite only, for rows whose values are what the document table gets
-from the importer (text, ``None``, whole numbers, one ``created_at`` per batch; ``meta`` through
-the column's own JSON serialiser); any other batch goes through ``Project.insert_documents``.
+from the importer (text without NUL, ``None``, whole numbers, one ``created_at`` per batch;
+``meta`` through the column's own JSON serialiser); any other batch goes through
+``Project.insert_documents``. (Every character but NUL comes back from SQLite's JSON unchanged;
+checked over all of Unicode.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -71,19 +74,30 @@ def _payloads(c: Connection, rows: Sequence[dict[str, Any]]) -> list[str] | None
     pieces: list[list[list[Any]]] = []
     piece: list[list[Any]] = []
     size = 0
+    limit = _MAX_PAYLOAD // 6  # characters (one is at most 6 bytes of JSON)
+    values = itemgetter(*_TEXT_COLUMNS)
     for r in rows:
-        if r["created_at"] != now or type(r["length"]) is not int or not isinstance(r["meta"], dict):
+        if r["created_at"] != now or type(r["length"]) is not int or type(r["meta"]) is not dict:
             return None
-        vals = [r[k] for k in _TEXT_COLUMNS]
-        if any(v is not None and type(v) is not str for v in vals):
+        vals = list(values(r))
+        n = 200
+        for v in vals:
+            if type(v) is str:
+                if "\x00" in v:  # (SQLite's JSON ends a string at an escaped NUL)
+                    return None
+                n += len(v)
+            elif v is not None:
+                return None
+        try:
+            meta = meta_bind(r["meta"]) if meta_bind else r["meta"]
+        except (TypeError, ValueError):  # (not JSON: the usual path says so its own way)
             return None
-        meta = meta_bind(r["meta"]) if meta_bind else r["meta"]
         if type(meta) is not str:
             return None
         vals.append(meta)
         vals.append(r["length"])
-        n = sum(len(v) for v in vals[:-1] if v) + 200
-        if piece and size + n > _MAX_PAYLOAD // 6:  # (a character is at most 6 bytes of JSON)
+        n += len(meta)
+        if piece and size + n > limit:
             pieces.append(piece)
             piece, size = [], 0
         piece.append(vals)
