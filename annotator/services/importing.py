@@ -173,6 +173,8 @@ class Importer:
         return self._annotator_id
 
     def _check_labels(self, doc: NewDocument) -> None:
+        if not doc.spans:
+            return
         unknown = sorted({s.label for s in doc.spans} - set(self._labels))
         if not unknown:
             return

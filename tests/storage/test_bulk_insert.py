@@ -85,3 +85,12 @@ def test_a_batch_larger_than_one_statement_is_split_in_order(tmp_path, monkeypat
     _insert(tmp_path / "usual.annotator", rows, fast=False)
     assert _stored(tmp_path / "fast.annotator") == _stored(tmp_path / "usual.annotator")
     assert sorted(ids.values()) == [ids[r["content_hash"]] for r in rows]
+
+
+def test_the_connection_keeps_its_page_cache_size(tmp_path):
+    path = tmp_path / "p.annotator"
+    Project.create(path, load_schema(default_schema_path())).close()
+    with Project.open(path) as p, p.write() as c:
+        before = c.exec_driver_sql("PRAGMA cache_size").scalar()
+        bulk.insert_documents(c, _rows(time.time()))
+        assert c.exec_driver_sql("PRAGMA cache_size").scalar() == before
