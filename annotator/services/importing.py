@@ -195,11 +195,11 @@ class Importer:
             if not doc.text[s.start:s.end].strip():
                 raise InputError(f"span [{s.start}, {s.end}) ({s.label}) covers only white space", doc.origin)
 
-    def _flush(self, batch: list[NewDocument], report: ImportReport) -> None:
+    def _flush(self, batch: list[NewDocument], report: ImportReport, hashes: list[str] | None = None) -> None:
         if not batch:
             return
         try:
-            self._store(batch, report)
+            self._store(batch, report, hashes)
         except (DatabaseError, sqlite3.Error) as e:
             raise self._stopped(batch, report, db.problem_sentence(self.project.path, e)) from None
         except ProjectReadOnlyError as e:
@@ -217,11 +217,11 @@ class Importer:
                              f"to {last} was not stored, nor anything after it. Run the same import again once "
                              "this is fixed: documents already stored are skipped", report)
 
-    def _store(self, batch: list[NewDocument], report: ImportReport) -> None:
+    def _store(self, batch: list[NewDocument], report: ImportReport, hashes: list[str] | None = None) -> None:
         # counted into a scratch report and added to ``report`` only once the commit returned: a
         # commit that fails (full disk) must not be counted as stored
         done = ImportReport()
-        self._write_batch(batch, done)
+        self._write_batch(batch, done, hashes)
         report.duplicates += done.duplicates
         report.document_ids.extend(done.document_ids)
         report.spans += done.spans
@@ -229,11 +229,13 @@ class Importer:
         report.errors.extend(done.errors)  # (a duplicate's spans not imported, said by line)
         report.cuts.extend(done.cuts)
 
-    def _write_batch(self, batch: list[NewDocument], report: ImportReport) -> None:
+    def _write_batch(self, batch: list[NewDocument], report: ImportReport, hashes: list[str] | None = None) -> None:
+        """``hashes``: each document's ``content_hash``, if the caller has them."""
         now = time.time()
         annotator_id = self._annotator() if any(d.spans for d in batch) else None
-        with self.project.write() as c:
+        if hashes is None:
             hashes = [content_hash(d.text) for d in batch]
+        with self.project.write() as c:
             existing = self.project.existing_hashes(c, hashes)
             seen: set[str] = set()
             rows = []
@@ -277,8 +279,11 @@ class Importer:
         second thread while the next one is read and prepared (SQLite releases the GIL while
         it works); at most one batch is in flight, and batches are stored in order. When this
         raises (e.g. ``Cancelled`` from ``on_record``), the batch being written still finishes,
-        whole, and the batch being built is dropped."""
+        whole, and the batch being built is dropped. Documents are hashed here, not on the
+        writer: hashing lets go of the GIL, and taking it back on the writer, document by
+        document, would wait for this thread each time."""
         batch: list[NewDocument] = []
+        hashes: list[str] = []
         pending: Future | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
             for rec in records:
@@ -300,14 +305,15 @@ class Importer:
                     why = str(e) if isinstance(e, ProjectReadOnlyError) else db.problem_sentence(self.project.path, e)
                     raise self._stopped([*batch, rec], report, why) from None
                 batch.append(doc)
+                hashes.append(content_hash(doc.text))
                 if len(batch) >= BATCH:
                     if pending is not None:
                         pending.result()
-                    pending = writer.submit(self._flush, batch, report)
-                    batch = []
+                    pending = writer.submit(self._flush, batch, report, hashes)
+                    batch, hashes = [], []
             if pending is not None:
                 pending.result()
-        self._flush(batch, report)
+        self._flush(batch, report, hashes)
 
 
 def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | None = None,
