@@ -28,7 +28,7 @@ import orjson  # noqa: E402
 from _data import cached_jsonl  # noqa: E402
 from _report import emit  # noqa: E402
 
-from annotator.core.article import extract_date, extract_source, extract_title  # noqa: E402
+from annotator.core.article import article_metadata  # noqa: E402
 from annotator.core.schema import load_schema  # noqa: E402
 from annotator.core.text import content_hash, normalise  # noqa: E402
 from annotator.services.importing import import_paths  # noqa: E402
@@ -49,7 +49,8 @@ def baseline_rows(jsonl: Path) -> list[tuple]:
         for line in fh:
             obj = orjson.loads(line)
             text = normalise(obj["text"])
-            rows.append((text, extract_title(text), extract_source(text), None, extract_date(text),
+            art = article_metadata(text)  # the importer's own analysis, once per article
+            rows.append((text, art.title, art.source, None, art.published,
                          content_hash(text), orjson.dumps(obj.get("meta") or {}).decode(), len(text), now))
     return rows
 

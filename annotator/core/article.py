@@ -88,8 +88,14 @@ def outlet_of_domain(domain: str) -> str | None:
     return base
 
 
+_SPACES = re.compile(r"\s+")
+# agencies named at the end of a byline ("JANE DOE Associated Press"): the longest name first
+_AGENCIES_LONGEST_FIRST = [a for a in sorted(AGENCIES, key=len, reverse=True) if len(a) > 3]
+_AGENCY_ENDINGS = tuple(" " + a for a in _AGENCIES_LONGEST_FIRST)
+
+
 def _agency(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip()
+    name = _SPACES.sub(" ", name).strip()
     return AGENCIES.get(name.casefold(), name)
 
 
@@ -108,28 +114,37 @@ def _name_ok(name: str) -> bool:
         return False
     caps = 0
     for t in tokens:
-        if t.casefold() in _NOT_NAME:
+        folded = t.casefold()
+        if folded in _NOT_NAME:
             return False
-        if t.casefold() in _PARTICLES:
+        if folded in _PARTICLES:
             continue
-        letters = [ch for ch in t if ch.isalpha()]
-        if not letters or not letters[0].isupper() or any(ch.isdigit() for ch in t):
-            return False
+        if t.isalpha():  # (the usual case: its first letter is its first character, no digit)
+            if not t[0].isupper():
+                return False
+        else:
+            letters = [ch for ch in t if ch.isalpha()]
+            if not letters or not letters[0].isupper() or any(ch.isdigit() for ch in t):
+                return False
         caps += 1
     return caps >= (2 if len(tokens) > 1 else 1) and (len(tokens) > 1 or name.isupper() is False)
 
 
+_AFTER_HYPHEN = re.compile(r"(?<=[-'’])(\w)")
+_NAMES_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bAND\b)\s*")
+
+
 def _tidy_name(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" ,.;:|")
+    name = _SPACES.sub(" ", name).strip(" ,.;:|")
     if name.isupper():  # "JANE DOE" (AP bylines)
         name = " ".join(w.capitalize() if w.casefold() not in _PARTICLES else w.lower() for w in name.split())
-        name = re.sub(r"(?<=[-'’])(\w)", lambda m: m.group(1).upper(), name)
+        name = _AFTER_HYPHEN.sub(lambda m: m.group(1).upper(), name)
     return name
 
 
 def parse_names(chunk: str) -> list[str] | None:
     """'Marta Ilić and Jan Novák' → two names; None if the chunk is not (only) names."""
-    parts = [p for p in re.split(r"\s*(?:,|;|&|\band\b|\bAND\b)\s*", chunk.strip()) if p.strip()]
+    parts = [p for p in _NAMES_SPLIT.split(chunk.strip()) if p.strip()]
     if not parts:
         return None
     names = [_tidy_name(p) for p in parts]
@@ -188,9 +203,28 @@ _DATELINE = re.compile(
     r",?[ \t]*(?:\((?P<agency>[^()\n]{2,40})\))?(?P<pre>[ \t]*)(?P<dash>—|–|--|-)(?P<post>[ \t]*)(?=\S)")
 
 
+_AFTER_PUNCT = re.compile(r"(?<=[-'’.])(\w)")
+
+
 def find_dateline(line: str) -> tuple[str, tuple[int | None, int, int] | None, str | None] | None:
     """'KARSK, March 4 (Northwire) — …' → ('Karsk', (None, 3, 4), 'Northwire'); None if the line
     does not open with a dateline."""
+    return None if _not_a_dateline(line) else _dateline(line)
+
+
+def _not_a_dateline(line: str) -> bool:
+    """True for a line that ``_dateline`` surely refuses (most lines of a report), found cheaply."""
+    if "-" not in line and "–" not in line and "—" not in line:
+        return True  # a dateline ends with a dash
+    if "(" not in line:
+        # no agency: the place must be in capitals (str.isupper: no lowercase or titlecase
+        # letter), and it holds the line's first two characters
+        head = line.lstrip()[:2]
+        return len(head) < 2 or any(ch.islower() or (ch.istitle() and not ch.isupper()) for ch in head)
+    return False
+
+
+def _dateline(line: str) -> tuple[str, tuple[int | None, int, int] | None, str | None] | None:
     m = _DATELINE.match(line)
     if not m:
         return None
@@ -211,7 +245,8 @@ def find_dateline(line: str) -> tuple[str, tuple[int | None, int, int] | None, s
             when = ds[0][2:]
     if place.isupper():
         place = " ".join(w.capitalize() for w in place.split())
-        place = re.sub(r"(?<=[-'’.])(\w)", lambda x: x.group(1).upper(), place)
+        if "-" in place or "'" in place or "’" in place or "." in place:
+            place = _AFTER_PUNCT.sub(lambda x: x.group(1).upper(), place)
     return place, when, (_agency(agency) if agency else None)
 
 
@@ -231,14 +266,30 @@ _YOU = re.compile(r"\b(?:our|us|you|your|free|now|here|today)\b", re.I)
 def _junk(line: str, *, head: bool) -> str | None:
     """Why this line is boilerplate on its own wording, or None. ``head``: before the body,
     where navigation words ("Menu", "Home › World") are junk too."""
+    why = _junk_anywhere(line)
+    if why is None and head and _navigation(line):
+        return "navigation"
+    return why
+
+
+def _junk_anywhere(line: str) -> str | None:
     for reason, pat in _JUNK_ANYWHERE:
         if pat.match(line):
             return reason
     if bp.PROMO.match(line) and bp.word_count(line) <= 30 and _YOU.search(line):
         return "promotion"
-    if head and bp.NAVIGATION.match(line) and bp.word_count(line) <= 12:
-        return "navigation"
     return None
+
+
+def _navigation(line: str) -> bool:
+    return bp.NAVIGATION.match(line) is not None and bp.word_count(line) <= 12
+
+
+_BYLINE_CHUNKS = re.compile(r"\s*(?:[|·•—–]|\s-\s|,(?=\s*(?:(?i:updated|published|posted)\b|\d|\|)))\s*|"
+                            r"\s+(?=(?i:updated|published|posted|on)\b)")
+_DATE_WORDS_ONLY = re.compile(r"(?i)(?:updated|published|posted|on|at|\W)*")
+_AND = re.compile(r"\s(?:and|&)\s", re.I)
+_BARE_BYLINE_SPLIT = re.compile(r"\s+in\s+(?=[A-Z])|,\s*|\s+(?=(?:[A-Z][a-z]+\s+)?(?i:editor|correspondent|reporter|writer)\b)")
 
 
 def _byline(line: str) -> tuple[list[str], list[tuple[int | None, int, int]], str | None] | None:
@@ -255,24 +306,25 @@ def _byline(line: str) -> tuple[list[str], list[tuple[int | None, int, int]], st
         rest = rest[:a] + " | " + rest[b:]
     rest = bp.TIME_RE.sub(" ", rest)
     rest = bp.TZ_RE.sub(" ", rest)
-    chunks = [c for c in re.split(r"\s*(?:[|·•—–]|\s-\s|,(?=\s*(?:(?i:updated|published|posted)\b|\d|\|)))\s*|"
-                                 r"\s+(?=(?i:updated|published|posted|on)\b)", rest) if c and c.strip(" ,")]
+    chunks = [c for c in _BYLINE_CHUNKS.split(rest) if c and c.strip(" ,")]
     names: list[str] = []
     outlet = None
     for i, c in enumerate(chunks):
         c = c.strip(" ,")
-        if re.fullmatch(r"(?i)(?:updated|published|posted|on|at|\W)*", c) or bp.date_only(c):
+        if _DATE_WORDS_ONLY.fullmatch(c) or bp.date_only(c):
             continue
         if i == 0:
             # "JANE DOE Associated Press", "Marta Ilić, Ostrava Daily Herald"
-            for agency in sorted(AGENCIES, key=len, reverse=True):
-                if c.casefold().endswith(" " + agency) and len(agency) > 3:
-                    outlet = AGENCIES[agency]
-                    c = c[: -len(agency)].strip()
-                    break
+            folded = c.casefold()
+            if folded.endswith(_AGENCY_ENDINGS):
+                for agency in _AGENCIES_LONGEST_FIRST:
+                    if folded.endswith(" " + agency):
+                        outlet = AGENCIES[agency]
+                        c = c[: -len(agency)].strip()
+                        break
             head, _, tail = c.partition(",")
             # "A, B and C" is a list of names; "A, Ostrava Daily Herald" / "A, Staff Writer" is not
-            listed = bool(tail) and re.search(r"\s(?:and|&)\s", tail, re.I) is not None
+            listed = bool(tail) and _AND.search(tail) is not None
             got = parse_names(c if listed else head)
             if not got:
                 return None
@@ -286,13 +338,12 @@ def _byline(line: str) -> tuple[list[str], list[tuple[int | None, int, int]], st
     return (names, dates, outlet) if names else None
 
 
-def _bare_byline(line: str, following: list[str]):
+def _bare_byline(line: str, following: list[str], looks: _Looks | None = None):
     """'Ian Sample in Brezno', 'Anna Berg', 'Ian Sample, Science editor' on a line of its own,
     followed by a date line: a byline without "By"."""
-    if not following or not bp.date_only(following[0]) or bp.word_count(line) > 8 or bp.is_sentence(line):
+    if not following or not (looks.date_only if looks else bp.date_only)(following[0]) or bp.word_count(line) > 8 or bp.is_sentence(line):
         return None
-    name = re.split(r"\s+in\s+(?=[A-Z])|,\s*|\s+(?=(?:[A-Z][a-z]+\s+)?(?i:editor|correspondent|reporter|writer)\b)",
-                    line.strip(), maxsplit=1)[0]
+    name = _BARE_BYLINE_SPLIT.split(line.strip(), maxsplit=1)[0]
     got = parse_names(name)
     return (got, [], None) if got and len(got) <= 3 else None
 
@@ -308,6 +359,8 @@ def _signoff_names(line: str) -> list[str]:
 
 def _write_to(line: str) -> tuple[list[str], str | None]:
     """'Write to A at a@wsj.com and B at b@wsj.com' → (['A', 'B'], 'The Wall Street Journal')."""
+    if "@" not in line:  # (WRITE_TO needs an address)
+        return [], None
     m = bp.WRITE_TO.search(line)
     if not m:
         return [], None
@@ -323,10 +376,16 @@ def _write_to(line: str) -> tuple[list[str], str | None]:
     return names, (outlet_of_domain(domain) if domain else None)
 
 
+_COPYRIGHT_START = re.compile(r"^\s*(?:©|\(c\)|copyright)", re.I)
+_COPYRIGHT = re.compile(r"^\s*(?:copyright\s*)?(?:©|\(c\))?\s*(?:copyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?"
+                        r"(?P<s>[^\W\d_][\w .&'’-]{1,60}?)\s*(?:[.,;]|\ball\s+rights\b|$)", re.I)
+
+
 def _copyright_outlet(line: str) -> str | None:
-    m = re.match(r"^\s*(?:copyright\s*)?(?:©|\(c\))?\s*(?:copyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?"
-                 r"(?P<s>[^\W\d_][\w .&'’-]{1,60}?)\s*(?:[.,;]|\ball\s+rights\b|$)", line, re.I)
-    if not m or not re.match(r"^\s*(?:©|\(c\)|copyright)", line, re.I):
+    if not _COPYRIGHT_START.match(line):
+        return None
+    m = _COPYRIGHT.match(line)
+    if not m:
         return None
     s = m.group("s").strip()
     if s.casefold() in ("all", "the") or bp.word_count(s) > 7:
@@ -334,15 +393,65 @@ def _copyright_outlet(line: str) -> str | None:
     return _agency(s)
 
 
+_MISS = object()
+
+
+class _Looks:
+    """What each line looks like, worked out once per line for one analysis: every test here
+    depends on nothing but the line's text, and ``analyse`` asks most of them more than once."""
+
+    __slots__ = ("_dateline", "_byline", "_date", "_junk", "_footer", "at")
+
+    def __init__(self, text: str) -> None:
+        self.at = "@" in text  # "Write to … at a@b.com" (each line is a part of the text)
+        self._dateline: dict[str, Any] = {}
+        self._byline: dict[str, Any] = {}
+        self._date: dict[str, Any] = {}
+        self._junk: dict[str, str | None] = {}
+        self._footer: dict[str, bool] = {}
+
+    def dateline(self, line: str):
+        r = self._dateline.get(line, _MISS)
+        if r is _MISS:
+            r = self._dateline[line] = find_dateline(line)
+        return r
+
+    def byline(self, line: str):
+        r = self._byline.get(line, _MISS)
+        if r is _MISS:
+            r = self._byline[line] = _byline(line)
+        return r
+
+    def date_only(self, line: str):
+        r = self._date.get(line, _MISS)
+        if r is _MISS:
+            r = self._date[line] = bp.date_only(line)
+        return r
+
+    def junk(self, line: str, head: bool) -> str | None:
+        r = self._junk.get(line, _MISS)
+        if r is _MISS:
+            r = self._junk[line] = _junk_anywhere(line)
+        if r is None and head and _navigation(line):
+            return "navigation"
+        return r  # type: ignore[return-value]
+
+    def footer(self, line: str) -> bool:
+        r = self._footer.get(line)
+        if r is None:
+            r = self._footer[line] = bp.is_footer(line)
+        return r
+
+    def credit(self, line: str) -> bool:
+        return bp.is_credit(line)
+
+
 def analyse(text: str, *, cut: bool = True) -> Article:
     """The article's structure; with ``cut`` (the default) boilerplate lines are cut from the text."""
     lines = text.split("\n")
-    offs: list[int] = []
-    pos = 0
-    for ln in lines:
-        offs.append(pos)
-        pos += len(ln) + 1
-    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    stripped = [ln.strip() for ln in lines]
+    nonblank = [i for i, ln in enumerate(stripped) if ln]
+    looks = _Looks(text)
     cuts: dict[int, str] = {}  # whole lines
     prefix_cut: dict[int, int] = {}  # characters cut at the start of a line
     title = _Best()
@@ -399,7 +508,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
     prefix_line: tuple[int, str, str] | None = None  # (line, date, rest)
     shorts = 0
     for i in nonblank[top:top + 12]:
-        ln = lines[i].strip()
+        ln = stripped[i]
         pm = bp.SCRAPER_PREFIX.match(ln)
         if pm and pm.group("rest").strip():
             prefix_line = (i, pm.group("date"), pm.group("rest").strip())
@@ -412,17 +521,17 @@ def analyse(text: str, *, cut: bool = True) -> Article:
         if prefix_line:  # a prefixed headline with no clean copy after it: the prefix is what is cut
             head_idx = prefix_line[0]
             break
-        d = bp.date_only(ln)
+        d = looks.date_only(ln)
         if d:
             before.append(i)
             continue
-        if _junk(ln, head=True) or bp.SOURCE_LINE.match(ln):
+        if looks.junk(ln, True) or bp.SOURCE_LINE.match(ln):
             before.append(i)
             continue
-        if _byline(ln):
+        if looks.byline(ln):
             before.append(i)
             continue
-        if find_dateline(ln):
+        if looks.dateline(ln):
             break  # the body starts before any headline
         n = bp.word_count(ln)
         if n < 4 and not bp.is_sentence(ln):
@@ -443,13 +552,13 @@ def analyse(text: str, *, cut: bool = True) -> Article:
             if i == head_idx:
                 continue
             ln = lines[i]
-            d = bp.date_only(ln)
+            d = looks.date_only(stripped[i])  # (date_only strips the line)
             if prefix_line and i == prefix_line[0]:
                 cuts[i] = "scraper prefix"
             elif d:
                 add_date(6 if not d[3] else 2, d[:3])
                 cuts[i] = "date bar"
-            elif (why := _junk(ln, head=True)) is not None:
+            elif (why := looks.junk(ln, True)) is not None:
                 cuts[i] = why
         if prefix_line and head_idx == prefix_line[0]:
             ln = lines[head_idx]
@@ -457,7 +566,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
             prefix_cut[head_idx] = rest_at
             headline = prefix_line[2]
         else:
-            headline = lines[head_idx].strip()
+            headline = stripped[head_idx]
         title.add(2, headline)
         hkey = bp.key(headline)
 
@@ -467,23 +576,23 @@ def analyse(text: str, *, cut: bool = True) -> Article:
         standfirst = None
         while j < len(after) and j < 12:
             i = after[j]
-            ln = lines[i].strip()
+            ln = stripped[i]
             lk = bp.key(ln)
             if lk == hkey or (lk.startswith(hkey) and re.match(r"^\s*[|:–—-]", lk[len(hkey):])
                               and bp.word_count(lk[len(hkey):]) <= 6):
                 cuts[i] = "repeated headline"
                 j += 1
                 continue
-            if find_dateline(ln):
+            if looks.dateline(ln):
                 body_start = i
                 break
-            d = bp.date_only(ln)
+            d = looks.date_only(ln)
             if d:
                 add_date(4 if d[3] == "updated" else 1, d[:3])
                 cuts[i] = "date line"
                 j += 1
                 continue
-            b = _byline(ln) or _bare_byline(ln, [lines[x].strip() for x in after[j + 1:j + 2]])
+            b = looks.byline(ln) or _bare_byline(ln, [stripped[x] for x in after[j + 1:j + 2]], looks)
             if b:
                 names, dates, outlet = b
                 byline.add(1, ", ".join(names))
@@ -493,14 +602,14 @@ def analyse(text: str, *, cut: bool = True) -> Article:
                     source.add(2, outlet)
                 j += 1
                 continue
-            why = _junk(ln, head=True)
+            why = looks.junk(ln, True)
             if why:
                 cuts[i] = why
                 j += 1
                 continue
             n = bp.word_count(ln)
-            nxt = [lines[x].strip() for x in after[j + 1:j + 3]]
-            followed_by_meta = any(bp.date_only(x) or _byline(x) or bp.READ_TIME.match(x) for x in nxt)
+            nxt = [stripped[x] for x in after[j + 1:j + 3]]
+            followed_by_meta = any(looks.date_only(x) or looks.byline(x) or bp.READ_TIME.match(x) for x in nxt)
             if n >= 12 and bp.is_sentence(ln) and not followed_by_meta:
                 body_start = i
                 break
@@ -509,7 +618,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
             j += 1
         else:
             body_start = after[j] if j < len(after) else None
-        if standfirst and body_start is not None and standfirst != lines[body_start].strip():
+        if standfirst and body_start is not None and standfirst != stripped[body_start]:
             stand = standfirst
         else:
             stand = None
@@ -519,8 +628,8 @@ def analyse(text: str, *, cut: bool = True) -> Article:
         # no headline found: keep every line at the top; the title is the first line that is
         # not a date bar or a scraper prefix, as before
         for i in nonblank:
-            ln = lines[i].strip()
-            if bp.date_only(ln) or bp.SCRAPER_HEADER.match(ln) or _junk(ln, head=True):
+            ln = stripped[i]
+            if looks.date_only(ln) or bp.SCRAPER_HEADER.match(ln) or looks.junk(ln, True):
                 continue
             pm = bp.SCRAPER_PREFIX.match(ln)
             title.add(3, pm.group("rest").strip() if pm and pm.group("rest").strip() else ln)
@@ -535,31 +644,34 @@ def analyse(text: str, *, cut: bool = True) -> Article:
     start = body_start if body_start is not None else len(lines)
     body_lines = [i for i in nonblank if i >= start]
     for n_i, i in enumerate(body_lines):
-        ln = lines[i].strip()
+        ln = stripped[i]
         if n_i < 3 and dateline is None:
-            dl = find_dateline(ln)
+            dl = looks.dateline(ln)
             if dl:
                 dateline = dl[0]
                 add_date(2 if dl[1] and dl[1][0] else 5, dl[1])
                 if dl[2]:
                     source.add(1, dl[2])
-        if bp.CREDIT.match(ln):
+        if looks.credit(ln):
             names = _signoff_names(ln)
             if names:
                 byline.add(3, ", ".join(names))
-        wt_names, wt_outlet = _write_to(ln)
-        if wt_names:
-            byline.add(2, ", ".join(wt_names))
-        if wt_outlet:
-            source.add(4, wt_outlet)
-        sm = bp.SOURCE_LINE.match(ln)
+        if looks.at:
+            wt_names, wt_outlet = _write_to(ln)
+            if wt_names:
+                byline.add(2, ", ".join(wt_names))
+            if wt_outlet:
+                source.add(4, wt_outlet)
+        sm = bp.SOURCE_LINE.match(ln) if ":" in ln else None
         if sm:
             source.add(0, sm.group("s"))
-        if bp.FOOTER.match(ln):
+        if _COPYRIGHT_START.match(ln) and looks.footer(ln):  # (_copyright_outlet needs both)
             co = _copyright_outlet(ln)
             if co:
                 source.add(3, co)
-        why = _junk(ln, head=False)
+        if not cut:
+            continue  # the rest finds lines to cut
+        why = looks.junk(ln, False)
         if why:
             cuts[i] = why
             continue
@@ -570,9 +682,9 @@ def analyse(text: str, *, cut: bool = True) -> Article:
         seen.add(lk)
 
     # 5. the tail: blocks of teasers, comment forms and footers running to the end
-    body_like = [i for i in body_lines if bp.word_count(lines[i]) >= 12 and i not in cuts]
+    body_like = [i for i in body_lines if bp.word_count(lines[i]) >= 12 and i not in cuts] if cut else []
     if body_like:
-        tail = _tail(lines, [i for i in body_lines if i > body_like[0]], cuts)
+        tail = _tail(stripped, [i for i in body_lines if i > body_like[0]], cuts, looks)
         cuts.update(tail)
 
     # 6. fallbacks: what the old extraction found, for layouts not recognised above
@@ -607,7 +719,7 @@ def analyse(text: str, *, cut: bool = True) -> Article:
 
     if not cut:
         cuts, prefix_cut = {}, {}
-    kept, cut_list = _assemble(text, lines, offs, cuts, prefix_cut)
+    kept, cut_list = _assemble(text, lines, cuts, prefix_cut)
     if not kept.strip():  # never cut an article away whole
         kept, cut_list = text, []
     the_title = title.get() or ""
@@ -615,30 +727,31 @@ def analyse(text: str, *, cut: bool = True) -> Article:
                    byline=byline.get(), source=(source.get() or None), dateline=dateline, cuts=cut_list)
 
 
-def _tail(lines: list[str], candidates: list[int], cuts: dict[int, str]) -> dict[int, str]:
+def _tail(stripped: list[str], candidates: list[int], cuts: dict[int, str], looks: _Looks) -> dict[int, str]:
     """Lines to cut at the end: the longest run to the end that opens with a block header
-    (teasers, comments) or a footer and contains nothing that reads like the report."""
+    (teasers, comments) or a footer and contains nothing that reads like the report.
+    ``stripped``: the text's lines, stripped."""
     for t in candidates:
-        first = lines[t].strip()
-        opener = (bp.TEASER_HEADER.match(first) or bp.COMMENT_HEADER.match(first) or bp.FOOTER.match(first)
+        first = stripped[t]
+        opener = (bp.TEASER_HEADER.match(first) or bp.COMMENT_HEADER.match(first) or looks.footer(first)
                   or t in cuts and cuts[t] in ("promotion",))
         if not opener:
             continue
-        plan = _plan_tail(lines, t, cuts)
+        plan = _plan_tail(stripped, t, cuts, looks)
         if plan is not None:
             return plan
     return {}
 
 
-def _plan_tail(lines: list[str], t: int, cuts: dict[int, str]) -> dict[int, str] | None:
+def _plan_tail(stripped: list[str], t: int, cuts: dict[int, str], looks: _Looks) -> dict[int, str] | None:
     out: dict[int, str] = {}
     block: str | None = None  # "teasers" or "comment form" after a header
     prev = "header"
-    for i in range(t, len(lines)):
-        ln = lines[i].strip()
+    for i in range(t, len(stripped)):
+        ln = stripped[i]
         if not ln:
             continue
-        if bp.CREDIT.match(ln):
+        if looks.credit(ln):
             return None
         if bp.TEASER_HEADER.match(ln):
             block, prev = "teasers", "header"
@@ -652,7 +765,7 @@ def _plan_tail(lines: list[str], t: int, cuts: dict[int, str]) -> dict[int, str]
             out[i] = "comment form"
             prev = "meta"
             continue
-        if bp.FOOTER.match(ln):
+        if looks.footer(ln):
             out[i] = "footer"
             prev = "meta"
             if ln.endswith(":") or bp.word_count(ln) <= 2:  # "Tags:", "Keywords": a list follows
@@ -662,8 +775,8 @@ def _plan_tail(lines: list[str], t: int, cuts: dict[int, str]) -> dict[int, str]
             out[i] = cuts[i]
             prev = "meta"
             continue
-        why = _junk(ln, head=True)
-        if why or bp.date_only(ln):
+        why = looks.junk(ln, True)
+        if why or looks.date_only(ln):
             out[i] = why or "date line"
             prev = "meta"
             continue
@@ -682,10 +795,15 @@ def _plan_tail(lines: list[str], t: int, cuts: dict[int, str]) -> dict[int, str]
     return out
 
 
-def _assemble(text: str, lines: list[str], offs: list[int], cuts: dict[int, str],
+def _assemble(text: str, lines: list[str], cuts: dict[int, str],
               prefix_cut: dict[int, int]) -> tuple[str, list[Cut]]:
     if not cuts and not prefix_cut:
         return text, []
+    offs: list[int] = []  # where each line starts in ``text``
+    pos = 0
+    for ln in lines:
+        offs.append(pos)
+        pos += len(ln) + 1
     out: list[str] = []
     cut_list: list[Cut] = []
     pending = False
@@ -716,11 +834,18 @@ def _clip(title: str, max_len: int = 300) -> str:
     return title if len(title) <= max_len else title[: max_len - 1] + "…"
 
 
-# ------------------------------------------------------------------------------------- the old API
+# ------------------------------------------------------------------------------------- metadata only
+def article_metadata(text: str) -> Article:
+    """Title, date, outlet, byline and dateline of an article's text, in one analysis that cuts
+    nothing (``.text`` is the part that was read: on a very long text its head and tail). What
+    the importers call for a record that does not say them itself."""
+    return analyse(_head(text, tail=True), cut=False)
+
+
 @lru_cache(maxsize=16)
 def _structure(text: str) -> Article:
-    """One analysis for the three helpers below (an importer calls them one after the other)."""
-    return analyse(_head(text, tail=True), cut=False)
+    """One analysis for the three helpers below (a caller may ask them one after the other)."""
+    return article_metadata(text)
 
 
 def extract_title(text: str, max_len: int = 300) -> str:

@@ -31,9 +31,14 @@ DATE_PATTERNS = [
 ]
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(s: str) -> list[tuple[int, int, int | None, int, int]]:
     """Dates in ``s``: (start, end, year or None, month, day), in order, not overlapping."""
     found: list[tuple[int, int, int | None, int, int]] = []
+    if not _DIGIT.search(s):  # (every date pattern has a digit)
+        return found
     for pat in DATE_PATTERNS:
         for m in pat.finditer(s):
             g = m.groupdict()
@@ -159,23 +164,27 @@ COMMENT_FORM = _line(r"your\s+email\s+address\s+will\s+not\s+be\s+published\.?(?
                      r"notify\s+me\s+of\s+(?:follow-up\s+comments|new\s+posts).{0,60}|log\s+in\s+to\s+(?:reply|"
                      r"comment)|you\s+must\s+be\s+logged\s+in\s+to\s+post\s+a\s+comment\.?|reply|δ|Δ|"
                      r"this\s+site\s+uses\s+akismet\s+to\s+reduce\s+spam\..{0,80}")
-FOOTER = re.compile(r"^\s*(?:(?:©|\(c\)|copyright\b).{0,200}|.{0,120}\ball\s+rights\s+reserved\b.{0,200}|"
-                    r"(?:(?:suggested|related|more)\s+)?(?:tags?|topics?|keywords?|filed\s+under|categories|category|"
-                    r"more\s+about)\s*(?::.{0,300})?|(?:our|editorial)\s+standards\s*:.{0,200}|"
-                    r"#[^#\n]{1,60}(?:#[^#\n]{1,60})+|"
-                    r"(?:terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy(?:\s+policy)?|contact(?:\s+us)?|"
-                    r"about(?:\s+us)?|careers|advertise(?:\s+with\s+us)?|sitemap|accessibility|help|faq)"
-                    r"(?:\s*[|·•,/]\s*(?:terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy(?:\s+policy)?|"
-                    r"contact(?:\s+us)?|about(?:\s+us)?|careers|advertise(?:\s+with\s+us)?|sitemap|accessibility|"
-                    r"help|faq|cookies?(?:\s+policy)?))*|\(?end\)?|-+\s*end\s*-+|###|"
-                    r"subscribe(?:\s+(?:to|for)\s+\S+(?:\s+\S+){0,4})?|(?:type|enter)\s+your\s+e-?mail(?:\s+address)?\W{0,3}|"
-                    r"for\s+(?:the\s+latest|more)\b.{0,120}\b(?:head|go)\s+to\b.{0,60}|"
-                    r"discussion\s+about\s+this\s+(?:post|article))\s*$", re.I)
+_FOOTER_COPYRIGHT = r"(?:©|\(c\)|copyright\b).{0,200}"
+_FOOTER_RIGHTS = r".{0,120}\ball\s+rights\s+reserved\b.{0,200}"
+_FOOTER_REST = (r"(?:(?:suggested|related|more)\s+)?(?:tags?|topics?|keywords?|filed\s+under|categories|category|"
+                r"more\s+about)\s*(?::.{0,300})?|(?:our|editorial)\s+standards\s*:.{0,200}|"
+                r"#[^#\n]{1,60}(?:#[^#\n]{1,60})+|"
+                r"(?:terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy(?:\s+policy)?|contact(?:\s+us)?|"
+                r"about(?:\s+us)?|careers|advertise(?:\s+with\s+us)?|sitemap|accessibility|help|faq)"
+                r"(?:\s*[|·•,/]\s*(?:terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy(?:\s+policy)?|"
+                r"contact(?:\s+us)?|about(?:\s+us)?|careers|advertise(?:\s+with\s+us)?|sitemap|accessibility|"
+                r"help|faq|cookies?(?:\s+policy)?))*|\(?end\)?|-+\s*end\s*-+|###|"
+                r"subscribe(?:\s+(?:to|for)\s+\S+(?:\s+\S+){0,4})?|(?:type|enter)\s+your\s+e-?mail(?:\s+address)?\W{0,3}|"
+                r"for\s+(?:the\s+latest|more)\b.{0,120}\b(?:head|go)\s+to\b.{0,60}|"
+                r"discussion\s+about\s+this\s+(?:post|article)")
+FOOTER = re.compile(rf"^\s*(?:{_FOOTER_COPYRIGHT}|{_FOOTER_RIGHTS}|{_FOOTER_REST})\s*$", re.I)
 # the end of a story: sign-offs and credits (kept in the text; a cut never reaches above them)
-CREDIT = re.compile(r"^\s*[(\[]?\s*(?:(?:additional\s+)?reporting\s+by|writing\s+by|editing\s+by|edited\s+by|"
-                    r"compiled\s+by|write\s+to\b|contact\s+(?:the\s+)?(?:reporter|writer)|.{2,80}\bcontributed\s+"
-                    r"(?:to\s+)?(?:this\s+)?(?:report|story|reporting)|this\s+(?:story|article)\s+(?:has\s+been|was)\s+"
-                    r"(?:updated|corrected))", re.I)
+_CREDIT_LEAD = r"^\s*[(\[]?\s*"
+_CREDIT_WORDS = (r"(?:additional\s+)?reporting\s+by|writing\s+by|editing\s+by|edited\s+by|compiled\s+by|write\s+to\b|"
+                 r"contact\s+(?:the\s+)?(?:reporter|writer)")
+_CREDIT_CONTRIBUTED = r".{2,80}\bcontributed\s+(?:to\s+)?(?:this\s+)?(?:report|story|reporting)"
+_CREDIT_UPDATED = r"this\s+(?:story|article)\s+(?:has\s+been|was)\s+(?:updated|corrected)"
+CREDIT = re.compile(rf"{_CREDIT_LEAD}(?:{_CREDIT_WORDS}|{_CREDIT_CONTRIBUTED}|{_CREDIT_UPDATED})", re.I)
 BYLINE = re.compile(r"^\s*(?:by\s*:?|written\s+by|words\s+by|story\s+by|author\s*:)\s+(?P<rest>\S.{1,150}?)\s*$", re.I)
 SIGNOFF_BY = re.compile(r"\b(?:reporting|writing)\s+by\s+(?P<names>[^;,)(\n]+?)(?:\s+in\s+[A-Z][\w -]+)?\s*(?:[;,)]|$)",
                         re.I)
@@ -191,8 +200,47 @@ SCRAPER_HEADER = re.compile(r"^\s*(?P<key>title|headline|date|published|url|link
                             r"sitename|description|language|lang|id)\s*[:=]\s*(?P<value>.*?)\s*$", re.I)
 
 
+_CLOSERS = "\"'”’)]"
+_KEY_STRIP = " \t\"'“”‘’.,:;!?–—-|"
+
+
+# Whether a line is a footer or a credit, as FOOTER.match / CREDIT.match say, faster: the
+# branches that may start anywhere in the line's first characters (".{0,120} all rights
+# reserved", ".{2,80} contributed to this report") are tried only when those characters hold a
+# piece of their words ("all", "buted"). The pieces have none of i, s, k, so ``str.lower`` finds
+# them wherever the pattern's IGNORECASE would (the only other letters that match an ASCII letter
+# under IGNORECASE are İ, ı, ſ and the Kelvin sign).
+_FOOTER_NOT_RIGHTS = re.compile(rf"^\s*(?:{_FOOTER_COPYRIGHT}|{_FOOTER_REST})\s*$", re.I)
+_FOOTER_ONLY_RIGHTS = re.compile(rf"^\s*(?:{_FOOTER_RIGHTS})\s*$", re.I)
+_CREDIT_NOT_CONTRIBUTED = re.compile(rf"{_CREDIT_LEAD}(?:{_CREDIT_WORDS}|{_CREDIT_UPDATED})", re.I)
+_CREDIT_ONLY_CONTRIBUTED = re.compile(rf"{_CREDIT_LEAD}(?:{_CREDIT_CONTRIBUTED})", re.I)
+
+
+def is_footer(line: str) -> bool:
+    """``FOOTER.match(line) is not None``."""
+    if _FOOTER_NOT_RIGHTS.match(line) is not None:
+        return True
+    # "all" starts at most 120 characters after the leading white space
+    lead = len(line) - len(line.lstrip())
+    return "all" in line[:lead + 123].lower() and _FOOTER_ONLY_RIGHTS.match(line) is not None
+
+
+def is_credit(line: str) -> bool:
+    """``CREDIT.match(line) is not None``."""
+    if _CREDIT_NOT_CONTRIBUTED.match(line) is not None:
+        return True
+    # "contributed" starts at most 80 characters after the lead: white space, "(" or "[", white space
+    rest = line.lstrip()
+    if rest[:1] in ("(", "["):
+        rest = rest[1:].lstrip()
+    lead = len(line) - len(rest)
+    return "buted" in line[lead:lead + 91].lower() and _CREDIT_ONLY_CONTRIBUTED.match(line) is not None
+
+
 def is_sentence(line: str) -> bool:
-    return re.search(r"[.!?…][\"'”’)\]]*\s*$", line) is not None
+    r"""Does the line end like a sentence: ``.!?…``, closing quotes or brackets, white space?
+    (What ``re.search(r"[.!?…][\"'”’)\]]*\s*$", line)`` finds, without trying every position.)"""
+    return line.rstrip().rstrip(_CLOSERS)[-1:] in (".", "!", "?", "…")
 
 
 def word_count(line: str) -> int:
@@ -200,5 +248,6 @@ def word_count(line: str) -> int:
 
 
 def key(line: str) -> str:
-    """Compare lines: case, spacing and outer punctuation do not count."""
-    return re.sub(r"\s+", " ", line).strip(" \t\"'“”‘’.,:;!?–—-|").casefold()
+    r"""Compare lines: case, spacing and outer punctuation do not count. (``str.split`` splits
+    at exactly the characters ``\s`` matches: this is ``re.sub(r"\s+", " ", line)``, stripped.)"""
+    return " ".join(line.split()).strip(_KEY_STRIP).casefold()

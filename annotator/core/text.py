@@ -21,7 +21,9 @@ _CR = re.compile(r"\r\n?")
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFC", _CR.sub("\n", text))
+    if "\r" in text:
+        text = _CR.sub("\n", text)
+    return unicodedata.normalize("NFC", text)  # (returns the text itself when it is NFC already)
 
 
 def normalise_with_offsets(text: str, offsets: Iterable[int]) -> tuple[str, dict[int, int]]:

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.core.article import extract_date, extract_source, extract_title
+from annotator.core.article import article_metadata
 from annotator.core.errors import InputError
 from annotator.core.model import NewDocument
 from annotator.formats.registry import Format, register
@@ -51,15 +51,13 @@ def read(path: Path, text_column: str | None = None, **_: object) -> Iterator[Ne
                 yield InputError(f"column {column!r} is empty", at)
                 continue
             meta = {k: v for k, v in row.items() if k and k != column and k not in META_COLUMNS and v}
-            yield NewDocument(
-                text=text,
-                title=row.get("title") or extract_title(text),
-                source=row.get("source") or extract_source(text),
-                url=row.get("url") or None,
-                published=row.get("published") or row.get("date") or extract_date(text),
-                meta=meta,
-                origin=at,
-            )
+            title, source = row.get("title"), row.get("source")
+            published = row.get("published") or row.get("date")
+            if not (title and source and published):  # read from the article, in one analysis
+                art = article_metadata(text)
+                title, source, published = title or art.title, source or art.source, published or art.published
+            yield NewDocument(text=text, title=title, source=source, url=row.get("url") or None,
+                              published=published, meta=meta, origin=at)
     except csv.Error as e:
         yield InputError(f"malformed CSV: {e}", f"{where}:{reader.line_num}")
 

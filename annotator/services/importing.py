@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from annotator.core.article import Cut, extract_date, extract_source, extract_title
+from annotator.core.article import Cut, article_metadata
 from annotator.core.errors import InputError, ProjectError, ProjectReadOnlyError
 from annotator.core.model import Layer, NewDocument, Role
 from annotator.core.schema import label_name_problem, shown_label
 from annotator.core.text import content_hash, normalise, normalise_spans
 from annotator.formats import reader_for
 from annotator.formats.decoding import MAX_BYTES
-from annotator.storage import Project, db
+from annotator.storage import Project, bulk, db
 from annotator.storage.articles import store_originals
 from annotator.storage.labels import ensure_label
 from annotator.storage.errors import DatabaseError
@@ -138,11 +138,14 @@ def _prepare(doc: NewDocument, notes: list[InputError] | None = None) -> NewDocu
                     f"that Unicode NFC composes: stored as {text[new[i][0]:new[i][1]]!r}", doc.origin))
     else:
         text, spans = normalise(doc.text), []
-    # what the input does not say is read from the article itself (headline, dateline, agency)
-    return NewDocument(text=text, title=(doc.title or extract_title(text)).strip(),
-                       source=doc.source or extract_source(text), url=doc.url,
-                       published=doc.published or extract_date(text), meta=doc.meta, spans=spans,
-                       origin=doc.origin, original=doc.original, cuts=doc.cuts)
+    # what the input does not say is read from the article itself (headline, dateline, agency),
+    # in one analysis of the text
+    title, source, published = doc.title, doc.source, doc.published
+    if not (title and source and published):
+        art = article_metadata(text)
+        title, source, published = title or art.title, source or art.source, published or art.published
+    return NewDocument(text=text, title=title.strip(), source=source, url=doc.url, published=published,
+                       meta=doc.meta, spans=spans, origin=doc.origin, original=doc.original, cuts=doc.cuts)
 
 
 class Importer:
@@ -170,6 +173,8 @@ class Importer:
         return self._annotator_id
 
     def _check_labels(self, doc: NewDocument) -> None:
+        if not doc.spans:
+            return
         unknown = sorted({s.label for s in doc.spans} - set(self._labels))
         if not unknown:
             return
@@ -190,11 +195,11 @@ class Importer:
             if not doc.text[s.start:s.end].strip():
                 raise InputError(f"span [{s.start}, {s.end}) ({s.label}) covers only white space", doc.origin)
 
-    def _flush(self, batch: list[NewDocument], report: ImportReport) -> None:
+    def _flush(self, batch: list[NewDocument], report: ImportReport, hashes: list[str] | None = None) -> None:
         if not batch:
             return
         try:
-            self._store(batch, report)
+            self._store(batch, report, hashes)
         except (DatabaseError, sqlite3.Error) as e:
             raise self._stopped(batch, report, db.problem_sentence(self.project.path, e)) from None
         except ProjectReadOnlyError as e:
@@ -212,11 +217,11 @@ class Importer:
                              f"to {last} was not stored, nor anything after it. Run the same import again once "
                              "this is fixed: documents already stored are skipped", report)
 
-    def _store(self, batch: list[NewDocument], report: ImportReport) -> None:
+    def _store(self, batch: list[NewDocument], report: ImportReport, hashes: list[str] | None = None) -> None:
         # counted into a scratch report and added to ``report`` only once the commit returned: a
         # commit that fails (full disk) must not be counted as stored
         done = ImportReport()
-        self._write_batch(batch, done)
+        self._write_batch(batch, done, hashes)
         report.duplicates += done.duplicates
         report.document_ids.extend(done.document_ids)
         report.spans += done.spans
@@ -224,11 +229,13 @@ class Importer:
         report.errors.extend(done.errors)  # (a duplicate's spans not imported, said by line)
         report.cuts.extend(done.cuts)
 
-    def _write_batch(self, batch: list[NewDocument], report: ImportReport) -> None:
+    def _write_batch(self, batch: list[NewDocument], report: ImportReport, hashes: list[str] | None = None) -> None:
+        """``hashes``: each document's ``content_hash``, if the caller has them."""
         now = time.time()
         annotator_id = self._annotator() if any(d.spans for d in batch) else None
-        with self.project.write() as c:
+        if hashes is None:
             hashes = [content_hash(d.text) for d in batch]
+        with self.project.write() as c:
             existing = self.project.existing_hashes(c, hashes)
             seen: set[str] = set()
             rows = []
@@ -248,7 +255,7 @@ class Importer:
                                  created_at=now))
             if not rows:
                 return
-            ids = self.project.insert_documents(c, rows)
+            ids = bulk.insert_documents(c, rows)
             span_rows = []
             for d, r in zip(keep, rows):
                 did = ids[r["content_hash"]]
@@ -272,8 +279,11 @@ class Importer:
         second thread while the next one is read and prepared (SQLite releases the GIL while
         it works); at most one batch is in flight, and batches are stored in order. When this
         raises (e.g. ``Cancelled`` from ``on_record``), the batch being written still finishes,
-        whole, and the batch being built is dropped."""
+        whole, and the batch being built is dropped. Documents are hashed here, not on the
+        writer: hashing lets go of the GIL, and taking it back on the writer, document by
+        document, would wait for this thread each time."""
         batch: list[NewDocument] = []
+        hashes: list[str] = []
         pending: Future | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
             for rec in records:
@@ -295,14 +305,15 @@ class Importer:
                     why = str(e) if isinstance(e, ProjectReadOnlyError) else db.problem_sentence(self.project.path, e)
                     raise self._stopped([*batch, rec], report, why) from None
                 batch.append(doc)
+                hashes.append(content_hash(doc.text))
                 if len(batch) >= BATCH:
                     if pending is not None:
                         pending.result()
-                    pending = writer.submit(self._flush, batch, report)
-                    batch = []
+                    pending = writer.submit(self._flush, batch, report, hashes)
+                    batch, hashes = [], []
             if pending is not None:
                 pending.result()
-        self._flush(batch, report)
+        self._flush(batch, report, hashes)
 
 
 def import_paths(project: Project, paths: Sequence[str | Path], *, fmt: str | None = None,
