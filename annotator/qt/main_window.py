@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
         self._rows_to_refresh: set[int] = set()
         self._row_timer = QTimer(self, singleShot=True, interval=30)
         self._row_timer.timeout.connect(self._flush_list_rows)
+        # the counts by status (three queries) after an edit's paint, once for a burst of edits
+        self._count_timer = QTimer(self, singleShot=True, interval=0)
+        self._count_timer.timeout.connect(self._update_count)
 
         # ---- left: documents
         self.doc_model = DocumentListModel(project if project is not None else glance, self.annotator.id, self)
@@ -854,7 +857,7 @@ class MainWindow(QMainWindow):
             for d in change.documents():
                 self._refresh_list_row(d)
         if change.statuses:
-            self._update_count()
+            self._count_timer.start()
 
     def _on_document_change(self, change: Change) -> None:
         """A change to the open document: text view, span list and side panel follow it."""

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Integer,
-    and_,
     column,
     func,
     insert,
@@ -661,12 +660,6 @@ class Project:
                                   .order_by(AS.c.position, AS.c.document_id)).scalars())
 
     # ------------------------------------------------------------------ stats
-    def stats(self) -> dict[str, Any]:
-        """What ``annotator stats`` prints (``annotator.storage.counts``: one definition of the counts)."""
-        from annotator.storage.counts import project_stats
-
-        return project_stats(self)
-
     def integrity_check(self) -> list[str]:
         if self.url is not None:
             return []  # PostgreSQL checks constraints on every write and pages with its own checksums

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Layer, NewDocument, Status
 from annotator.services.importing import import_documents
@@ -18,6 +19,7 @@ CLAIM = "15,000 soldiers are at the border"
 
 def _count(w, what: str) -> int:
     """The number before ``what`` in the count line under the document list ("3 to do, …")."""
+    QApplication.processEvents()  # the counts follow an edit just after it is painted
     text = w.count_label.text().split("·")[-1]
     for part in text.split(","):
         part = part.strip()

@@ -125,7 +125,7 @@ def test_stance_done_next_document_and_list(qtbot, sample_project, open_window):
     assert p.status(doc_id, bo.id) == Status.DONE
     assert w.doc_model.data(w.doc_model.index(w.doc_model.row_of(doc_id))).startswith("●")
     n_done = p.count_documents(annotator_id=bo.id, status=Status.DONE)
-    assert f"{n_done} done" in w.count_label.text()
+    qtbot.waitUntil(lambda: f"{n_done} done" in w.count_label.text())  # just after the edit is painted
     # filter: done only
     w.status_filter.setCurrentIndex(3)
     done_ids = {d.id for d in p.list_documents(annotator_id=bo.id, status=Status.DONE)}
