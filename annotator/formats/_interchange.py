@@ -52,16 +52,29 @@ def align(doc: Any, rec: Record, mode: str) -> tuple[list[tuple[int, Any]], list
     tokens it touches, ``contract`` shrinks it to the tokens wholly inside it, ``skip``
     leaves it out. Every snapped or skipped span is returned as an ``Issue``.
     """
+    def char_span(s: Any, alignment: str | None) -> Any:
+        if alignment is None:
+            return doc.char_span(s.start, s.end, label=s.label)
+        return doc.char_span(s.start, s.end, label=s.label, alignment_mode=alignment)
+
+    return _align_each(rec, mode, char_span)
+
+
+def _align_each(rec: Record, mode: str, char_span: Callable[[Any, str | None], Any]
+                ) -> tuple[list[tuple[int, Any]], list[Issue]]:
+    """The one alignment loop of ``align`` and ``align_stored``: ``char_span(span, None)`` is the
+    span on token boundaries or None, ``char_span(span, mode)`` snapped by ``mode``."""
     out: list[tuple[int, Any]] = []
     issues: list[Issue] = []
     where = rec.where or rec.title or rec.content_hash
     for i, s in enumerate(rec.spans):
-        sp = doc.char_span(s.start, s.end, label=s.label)
+        sp = char_span(s, None)
         if sp is None and mode in ("expand", "contract"):
-            sp = doc.char_span(s.start, s.end, label=s.label, alignment_mode=mode)
+            sp = char_span(s, mode)
             if sp is not None and len(sp):
                 issues.append(Issue("snapped", where, s.label, s.start, s.end,
-                                    f"-> [{sp.start_char}, {sp.end_char}) {sp.text!r} ({mode})"))
+                                    f"-> [{sp.start_char}, {sp.end_char}) {rec.text[sp.start_char:sp.end_char]!r} "
+                                    f"({mode})"))
             else:
                 sp = None
                 issues.append(Issue("skipped", where, s.label, s.start, s.end,
@@ -142,27 +155,8 @@ class StoredTokens:
 
 def align_stored(toks: StoredTokens, rec: Record, mode: str) -> tuple[list[tuple[int, Aligned]], list[Issue]]:
     """``align`` on stored tokens: the same spans and the same issues, no ``Doc``."""
-    out: list[tuple[int, Aligned]] = []
-    issues: list[Issue] = []
-    where = rec.where or rec.title or rec.content_hash
-    for i, s in enumerate(rec.spans):
-        sp = toks.char_span(s.start, s.end)
-        if sp is None and mode in ("expand", "contract"):
-            sp = toks.char_span(s.start, s.end, mode)
-            if sp is not None and len(sp):
-                issues.append(Issue("snapped", where, s.label, s.start, s.end,
-                                    f"-> [{sp.start_char}, {sp.end_char}) {rec.text[sp.start_char:sp.end_char]!r} "
-                                    f"({mode})"))
-            else:
-                sp = None
-                issues.append(Issue("skipped", where, s.label, s.start, s.end,
-                                    f"{rec.text[s.start:s.end]!r}: no whole token inside ({mode})"))
-        elif sp is None:
-            issues.append(Issue("skipped", where, s.label, s.start, s.end,
-                                f"{rec.text[s.start:s.end]!r}: not on token boundaries (skip)"))
-        if sp is not None:
-            out.append((i, sp))
-    return out, issues
+    return _align_each(rec, mode, lambda s, alignment: toks.char_span(s.start, s.end) if alignment is None
+                       else toks.char_span(s.start, s.end, alignment))
 
 
 def check_offsets(rec: Record, where: str) -> None:
