@@ -102,3 +102,20 @@ def test_run_task_reports_progress_and_result(qtbot):
     task = run_task(work, 5, on_done=results.append)
     task.signals.progress.connect(lambda d, t, m: seen.append(d))
     qtbot.waitUntil(lambda: results == [10], timeout=5000)
+
+
+def test_document_list_rows_are_as_tight_as_a_plain_list(qtbot, sample_project):
+    """One row per line of text, as a QListView has them: a screen shows a third more documents
+    than at the style's minimum section height (18 px on Fusion)."""
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QListView
+
+    w = MainWindow(sample_project, sample_project.annotator("alice"))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    plain = QListView()
+    qtbot.addWidget(plain)
+    plain.setModel(QStringListModel(["x"]))
+    assert w.doc_list.rowHeight(0) == plain.sizeHintForRow(0) == w.doc_list.fontMetrics().height()
+    assert w.doc_list.rowHeight(0) < w.doc_list.style().pixelMetric(w.doc_list.style().PixelMetric.PM_HeaderDefaultSectionSizeVertical)
