@@ -572,7 +572,7 @@ class MainWindow(QMainWindow):
             self.text_view.scroll_to(min(place.get("cursor", 0), len(self.text_view.text())))
             self.text_view.verticalScrollBar().setValue(place.get("scroll", 0))
         elif self.doc_model.rowCount():
-            self.doc_list.setCurrentIndex(self.doc_model.index(0))
+            self.doc_list.setCurrentIndex(self.doc_model.index(0, 0))
 
     def closeEvent(self, e: QCloseEvent) -> None:
         self._save_place()
@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
             sm = self.doc_list.selectionModel()
             if not open_:
                 sm.blockSignals(True)
-            self.doc_list.setCurrentIndex(self.doc_model.index(row))
+            self.doc_list.setCurrentIndex(self.doc_model.index(row, 0))
             if not open_:
                 sm.blockSignals(False)
                 self.doc_list.viewport().update()
@@ -625,7 +625,7 @@ class MainWindow(QMainWindow):
         if row >= self.doc_model.rowCount() and self.doc_model.canFetchMore():
             self.doc_model.fetchMore()
         if 0 <= row < self.doc_model.rowCount():
-            self.doc_list.setCurrentIndex(self.doc_model.index(row))
+            self.doc_list.setCurrentIndex(self.doc_model.index(row, 0))
 
     def next_unfinished(self) -> None:
         """The next document (after the current one, wrapping) that is not done for this annotator."""

@@ -47,9 +47,9 @@ def test_list_fetches_lazily(qtbot, project):
     m = DocumentListModel(project)
     # sized by the filter's ids from the start; no row read until one is shown
     assert m.total() == 450 and m.rowCount() == 450 and m.pages_read == 0
-    last = m.index(449).data(DocumentListModel.SummaryRole)  # jump to the end: one page read
-    assert m.pages_read == 1 and last.id == m.index(449).data(DocumentListModel.DocumentIdRole)
-    ids = [m.index(i).data(DocumentListModel.SummaryRole).id for i in range(450)]
+    last = m.index(449, 0).data(DocumentListModel.SummaryRole)  # jump to the end: one page read
+    assert m.pages_read == 1 and last.id == m.index(449, 0).data(DocumentListModel.DocumentIdRole)
+    ids = [m.index(i, 0).data(DocumentListModel.SummaryRole).id for i in range(450)]
     assert ids == sorted(ids) and len(set(ids)) == 450 and m.pages_read == 3  # 450 rows: pages 0, 1, 2
 
 

@@ -52,9 +52,9 @@ def test_import_a_folder_from_the_file_menu(qtbot, tmp_path, project, open_windo
     box.accept()
     # the list shows them, the stored text is the documented normalisation (LF, NFC)
     assert w.doc_model.total() == 3 and "3 documents" in w.count_label.text()
-    titles = [w.doc_model.index(i).data(w.doc_model.SummaryRole).title for i in range(3)]
+    titles = [w.doc_model.index(i, 0).data(w.doc_model.SummaryRole).title for i in range(3)]
     assert titles == ["Karsk port reopens", "Caf\u00e9 owners protest \U0001F600", "東京で会議"]
-    first = project.document(w.doc_model.index(0).data(w.doc_model.DocumentIdRole))
+    first = project.document(w.doc_model.index(0, 0).data(w.doc_model.DocumentIdRole))
     assert "\r" not in first.text and first.published == "2025-03-04" and first.source == "Northwire"
     # the same files again: nothing new
     w.feature("import").import_paths([str(folder / "b.jsonl")])

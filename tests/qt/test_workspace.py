@@ -114,7 +114,7 @@ def test_stance_done_next_document_and_list(qtbot, sample_project, open_window):
     qtbot.keyClick(w.text_view, Qt.Key.Key_F)  # stance FAVOR (bo had AGAINST here)
     [dl] = [d for d in p.document_labels(doc_id, bo.id) if p.label(d.label_id).group == "stance"]
     assert p.label(dl.label_id).name == "FAVOR"
-    assert "[FAVOR]" in w.doc_model.data(w.doc_model.index(w.doc_model.row_of(doc_id)))
+    assert "[FAVOR]" in w.doc_model.data(w.doc_model.index(w.doc_model.row_of(doc_id), 0))
     assert w.stance_actions[dl.label_id].isChecked()
     qtbot.keyClick(w.text_view, Qt.Key.Key_F)  # again: clears
     assert not [d for d in p.document_labels(doc_id, bo.id) if p.label(d.label_id).group == "stance"]
@@ -123,7 +123,7 @@ def test_stance_done_next_document_and_list(qtbot, sample_project, open_window):
         assert p.status(doc_id, bo.id) == Status.IN_PROGRESS
     qtbot.keyClick(w.text_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # mark done
     assert p.status(doc_id, bo.id) == Status.DONE
-    assert w.doc_model.data(w.doc_model.index(w.doc_model.row_of(doc_id))).startswith("●")
+    assert w.doc_model.data(w.doc_model.index(w.doc_model.row_of(doc_id), 0)).startswith("●")
     n_done = p.count_documents(annotator_id=bo.id, status=Status.DONE)
     qtbot.waitUntil(lambda: f"{n_done} done" in w.count_label.text())  # just after the edit is painted
     # filter: done only

@@ -91,7 +91,7 @@ def test_two_annotators_and_an_import_at_once(tmp_path, sample_project, qtbot):
     window.doc_model.reload()
     assert window.doc_model.total() == 4006
     ann1 = viewer.annotator("ann-1")
-    first = window.doc_model.index(0).data(window.doc_model.SummaryRole)
+    first = window.doc_model.index(0, 0).data(window.doc_model.SummaryRole)
     assert first.span_count == len(viewer.spans(1, ann1.id))
     assert first.status == viewer.status(1, ann1.id)
     assert viewer.integrity_check() == []

@@ -35,7 +35,7 @@ def test_annotator_window_saves_and_restores_her_place(qtbot, alice_url, capfd):
     with Project(url) as alice:
         w = window(qtbot, alice)
         qtbot.waitUntil(lambda: w.current_document_id is not None)
-        third = w.doc_model.index(2)
+        third = w.doc_model.index(2, 0)
         w.doc_list.setCurrentIndex(third)  # a click in the list: opens it, saves the place
         qtbot.waitUntil(lambda: w.current_document_id == third.data(w.doc_model.DocumentIdRole))
         chosen = w.current_document_id

@@ -86,5 +86,5 @@ def test_list_model_pages_by_id_and_finds_rows(qtbot, filled):
     want = expected(project, ids, aid, None, "lynx")
     while m.canFetchMore():
         m.fetchMore()
-    assert [m.index(i).data(DocumentListModel.DocumentIdRole) for i in range(m.rowCount())] == want
+    assert [m.index(i, 0).data(DocumentListModel.DocumentIdRole) for i in range(m.rowCount())] == want
     assert m.row_of(want[23]) == 23 and m.row_of(ids[1]) == -1  # ids[1] has a heron, not a lynx
