@@ -68,7 +68,7 @@ def test_metainfo_agrees_with_desktop_file_and_version():
     assert root.find("provides/mediatype").text == MIME
     versions = [r.get("version") for r in root.iter("release")]
     assert versions[0] == pyproject()["project"]["version"], "add a <release> for the new version"
-    assert root.findtext("project_license") == pyproject()["project"]["license"]["text"]
+    assert root.findtext("project_license") == pyproject()["project"]["license"]
 
 
 def test_appstreamcli_validate():
